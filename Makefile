@@ -1,0 +1,54 @@
+# Two commands set up a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint format messages demo serve clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps re-run pip only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+messages: $(VENV)/.runtime
+	@if command -v msgfmt >/dev/null; then \
+		$(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt not found: using the committed .mo files (apt-get install gettext to rebuild)"; fi
+
+demo: $(VENV)/.runtime messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+run: demo serve
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: $(VENV)/.dev lint messages
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "*** chromium not found at $(CHROMIUM): the browser tests (tests/e2e) will be SKIPPED."; \
+		echo "*** Install it with: apt-get install chromium fonts-noto-cjk"; fi
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) static test-artifacts .pytest_cache .ruff_cache

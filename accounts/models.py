@@ -1,0 +1,65 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import mainland_mobile_validator, mask_phone, normalise_phone
+
+
+class User(AbstractUser):
+    """A person who signs in: a login name, the real name printed on certificates, a phone."""
+
+    # One real name replaces Django's first/last name: Chinese names are not split that way.
+    first_name = None
+    last_name = None
+    username = models.CharField(
+        _("login name"),
+        max_length=150,
+        unique=True,
+        help_text=_("A phone number, staff number or generated name used to sign in."),
+        error_messages={"unique": _("This login name is already taken.")},
+    )
+    name = models.CharField(_("real name"), max_length=60, blank=True)
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[mainland_mobile_validator],
+        error_messages={"unique": _("This phone number is already used by another account.")},
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password at next sign-in"), default=False
+    )
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.name or self.username
+
+    def clean(self):
+        super().clean()
+        self.phone = normalise_phone(self.phone)
+
+    def save(self, *args, **kwargs):
+        # Blank phones are stored as NULL so that uniqueness applies only to real numbers.
+        self.phone = normalise_phone(self.phone)
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name or self.username
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)

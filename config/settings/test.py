@@ -1,0 +1,12 @@
+"""Settings for the pytest suite: fast hashing, no debug, tasks run immediately."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-key"  # noqa: S105 - tests only
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The database name for PostgreSQL runs comes from DATABASE_URL; pytest-django prefixes "test_".
+WAGTAILADMIN_BASE_URL = env("SITE_BASE_URL", "http://testserver")

@@ -1,0 +1,6 @@
+LARGE_TYPE_COOKIE = "large_type"
+
+
+def display_preferences(request):
+    """The reader's display choices, so the page is rendered right without waiting for script."""
+    return {"large_type": request.COOKIES.get(LARGE_TYPE_COOKIE) == "1"}

@@ -1,0 +1,59 @@
+import pytest
+
+from django.core.management import call_command
+
+from wagtail.models import Page, WorkflowState
+
+from accounts.models import User
+from home.models import HomePage
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo")
+    return HomePage.objects.get()
+
+
+def edit_form(page, **extra):
+    return {
+        "title": page.title,
+        "slug": page.slug,
+        "intro": "审核流程测试：新的首页介绍",
+        "body-count": "0",
+        "seo_title": "",
+        "search_description": page.search_description,
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_editor_cannot_publish_directly(client, demo):
+    editor = User.objects.get(username="editor")
+    assert not demo.permissions_for_user(editor).can_publish()
+    client.force_login(editor)
+    client.post(f"/admin/pages/{demo.pk}/edit/", edit_form(demo, **{"action-publish": "1"}))
+    demo.refresh_from_db()
+    assert demo.intro != "审核流程测试：新的首页介绍"
+
+
+@pytest.mark.django_db
+def test_editor_submits_and_reviewer_approves(client, demo):
+    client.force_login(User.objects.get(username="editor"))
+    response = client.post(
+        f"/admin/pages/{demo.pk}/edit/", edit_form(demo, **{"action-submit": "1"})
+    )
+    assert response.status_code == 302
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(demo.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.workflow.name == "审核后发布"
+    assert HomePage.objects.get(pk=demo.pk).intro != "审核流程测试：新的首页介绍"
+
+    client.force_login(User.objects.get(username="reviewer"))
+    task_state = state.current_task_state
+    response = client.post(
+        f"/admin/pages/workflow/action/{demo.pk}/approve/{task_state.pk}/", {"comment": "同意发布"}
+    )
+    assert response.status_code in (200, 302)
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_APPROVED
+    assert Page.objects.get(pk=demo.pk).specific.intro == "审核流程测试：新的首页介绍"

@@ -1,0 +1,69 @@
+import pytest
+
+from wagtail.models import Site
+
+from home.models import FooterSettings
+
+
+@pytest.mark.django_db
+def test_home_page_renders_the_shell_in_chinese(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for label in ("首页", "课程", "检查手册", "案例警示", "我的学习", "管理"):
+        assert label in page
+    assert 'href="#main"' in page  # skip link
+    assert 'name="viewport"' in page
+    assert "大字" in page
+
+
+@pytest.mark.django_db
+def test_footer_shows_the_site_settings(client, home_page):
+    FooterSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True),
+        defaults={
+            "organiser": "青浦区消防救援局",
+            "contact": "021-12345678",
+            "icp_number": "沪ICP备12345678号",
+        },
+    )
+    page = client.get("/").content.decode()
+    assert "青浦区消防救援局" in page
+    assert "沪ICP备12345678号" in page
+
+
+@pytest.mark.django_db
+def test_pages_load_nothing_from_other_sites(client, home_page):
+    page = client.get("/").content.decode()
+    for marker in ('src="http', 'href="http', "//cdn", "fonts.googleapis"):
+        assert marker not in page
+
+
+@pytest.mark.django_db
+def test_home_page_runs_a_fixed_number_of_queries(client, home_page, django_assert_max_num_queries):
+    client.get("/")  # warm the site and settings caches like a running server
+    with django_assert_max_num_queries(8):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_large_type_switch_works_without_script(client, home_page):
+    response = client.post("/display/text-size/", {"large": "1", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["large_type"].value == "1"
+    assert 'class="large-type"' in client.get("/").content.decode()
+    client.post("/display/text-size/", {"large": "0", "next": "/"})
+    assert 'class="large-type"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_large_type_switch_never_redirects_off_site(client, home_page):
+    response = client.post("/display/text-size/", {"large": "1", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_missing_page_is_a_friendly_404(client, home_page):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "找不到" in response.content.decode()
