@@ -9,6 +9,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
+    path("", include("organisations.urls")),
+    path("", include("quizzes.urls")),
+    path("", include("handbooks.urls")),
+    path("", include("alerts.urls")),
     path("", include("home.urls")),
 ]
 

@@ -35,6 +35,10 @@ IS_PRODUCTION = False
 INSTALLED_APPS = [
     # Project apps first so their templates override the ones shipped by Wagtail.
     "home",
+    "alerts",
+    "handbooks",
+    "quizzes",
+    "organisations",
     "accounts",
     "editorial",
     "wagtail.contrib.forms",

@@ -1,0 +1,193 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+from treebeard.mp_tree import MP_Node
+
+from .validators import validate_credit_code
+
+# Join codes avoid characters people confuse when reading a poster: 0/O, 1/I/L, 2/Z, 5/S, 8/B.
+JOIN_CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+JOIN_CODE_LENGTH = 8
+
+
+class PlaceType(TagBase):
+    """A kind of place with its own fire risks (大型商业综合体, 养老机构, 群租房 …)."""
+
+    class Meta:
+        verbose_name = _("place type")
+        verbose_name_plural = _("place types")
+
+
+class TaggedPlaceType(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Organisation", on_delete=models.CASCADE, related_name="tagged_place_types"
+    )
+    tag = models.ForeignKey(PlaceType, on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class Organisation(MP_Node):
+    """A node of the district's tree: district, street or town, community, unit, school, class…"""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street (街道)")
+        TOWN = "town", _("Town")
+        COMMUNITY = "community", _("Residents' committee")
+        VILLAGE = "village", _("Villagers' committee")
+        UNIT = "unit", _("Social unit")
+        SCHOOL = "school", _("School")
+        CLASS = "class", _("Class")
+        DEPARTMENT = "department", _("Industry department")
+        VOLUNTEER_TEAM = "volunteer_team", _("Volunteer team")
+
+    class Sector(models.TextChoices):
+        EDUCATION = "education", _("Education")
+        HEALTH = "health", _("Health")
+        CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+        COMMERCE = "commerce", _("Commerce")
+        CULTURE_TOURISM = "culture_tourism", _("Culture and tourism")
+        RELIGION = "religion", _("Religion")
+        INDUSTRY = "industry", _("Industry")
+        LOGISTICS = "logistics", _("Warehousing and logistics")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    place_types = TaggableManager(
+        through=TaggedPlaceType, blank=True, verbose_name=_("place types")
+    )
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["kind", "sector"])]
+
+    def __str__(self):
+        return self.name
+
+    def full_name(self):
+        """The names from the district down, e.g. 青浦区 / 朱家角镇 / 示例商场."""
+        return " / ".join(node.name for node in [*self.get_ancestors(), self])
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        """Memberships not ended: the person still holds this role here."""
+        return self.filter(ended_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A person's role in an organisation; leaving sets an end date, history is kept."""
+
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("Fire-safety responsible person")
+        MANAGER = "manager", _("Fire-safety manager")
+        OPERATOR = "operator", _("Control-room operator")
+        STAFF = "staff", _("Staff")
+        TEACHER = "teacher", _("Teacher")
+        STUDENT = "student", _("Student")
+        CADRE = "cadre", _("Grassroots cadre")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    number = models.CharField(
+        _("number"),
+        max_length=30,
+        blank=True,
+        help_text=_("Staff or student number within the organisation."),
+    )
+    started_at = models.DateTimeField(_("joined"), default=timezone.now)
+    ended_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="one_current_membership_per_role",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "number"],
+                condition=Q(ended_at__isnull=True) & ~Q(number=""),
+                name="unique_current_number_in_organisation",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role", "ended_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+    @property
+    def is_current(self):
+        return self.ended_at is None
+
+
+def generate_join_code():
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class JoinCode(models.Model):
+    """A code a coordinator hands out so people can join an organisation in a given role."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_codes"
+    )
+    code = models.CharField(_("code"), max_length=JOIN_CODE_LENGTH, unique=True)
+    role = models.CharField(_("role granted"), max_length=20, choices=Membership.Role.choices)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("join code")
+        verbose_name_plural = _("join codes")
+
+    def __str__(self):
+        return self.code
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.is_active
+            and self.organisation.is_active
+            and (self.expires_at is None or self.expires_at > now)
+        )
