@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("organisations.urls")),
     path("", include("quizzes.urls")),
+    path("", include("courses.urls")),
     path("", include("handbooks.urls")),
     path("", include("alerts.urls")),
     path("", include("home.urls")),

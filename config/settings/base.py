@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "home",
     "alerts",
     "handbooks",
+    "courses",
     "quizzes",
     "organisations",
     "accounts",

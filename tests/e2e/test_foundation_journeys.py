@@ -62,4 +62,4 @@ def test_search_finds_chinese_words(page, site):
     page.goto("/")
     page.get_by_label("站内搜索").fill("保险销")
     page.get_by_label("站内搜索").press("Enter")
-    expect(page.locator(".result__title").first).to_have_text("消防安全学习平台")
+    expect(page.locator(".result__title", has_text="消防安全学习平台")).to_be_visible()

@@ -3,10 +3,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_PASSWORD
+from courses import demo as courses_demo
 from home import demo as home_demo
 
 # Each app's loader, in dependency order. Each creates only what is missing.
-LOADERS = [home_demo.load]
+LOADERS = [home_demo.load, courses_demo.load]
 
 
 class Command(BaseCommand):

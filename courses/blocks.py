@@ -1,0 +1,112 @@
+"""StreamField blocks for lessons: what an editor of safety training needs beyond the basics."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+from editorial.blocks import BaseContentBlock
+
+
+class VideoBlock(blocks.StructBlock):
+    """An uploaded mp4 played by the browser's own player; no foreign video site."""
+
+    video = DocumentChooserBlock(label=_("Video file (mp4)"))
+    poster = ImageChooserBlock(label=_("Poster image"), required=False)
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "courses/blocks/video.html"
+        preview_value = {"caption": "手提式干粉灭火器使用演示"}
+
+
+class DocumentDownloadBlock(blocks.StructBlock):
+    """A file to download: a form, a checklist, the full text of a regulation."""
+
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(label=_("Link text"), required=False, max_length=120)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document download")
+        template = "courses/blocks/document.html"
+        preview_value = {"title": "防火巡查记录表（下载）"}
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Step"), max_length=60)
+    text = blocks.TextBlock(label=_("What to do"))
+    image = ImageChooserBlock(label=_("Picture"), required=False)
+
+
+class StepsBlock(blocks.StructBlock):
+    """Numbered steps with a picture each, e.g. how to use a portable extinguisher."""
+
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=120)
+    steps = blocks.ListBlock(StepBlock(), label=_("Steps"), min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Numbered steps")
+        template = "courses/blocks/steps.html"
+        preview_value = {
+            "heading": "手提式干粉灭火器：提、拔、握、压",
+            "steps": [
+                {"title": "提", "text": "提起灭火器，站在火源上风方向。"},
+                {"title": "拔", "text": "拔掉保险销。"},
+                {"title": "握", "text": "一手握住喷管，对准火焰根部。"},
+                {"title": "压", "text": "另一手压下压把，左右扫射。"},
+            ],
+        }
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    """The points to remember, shown as a summary box."""
+
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=120)
+    points = blocks.ListBlock(blocks.CharBlock(label=_("Point")), label=_("Points"), min_num=1)
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Key points")
+        template = "courses/blocks/key_points.html"
+        preview_value = {
+            "heading": "本课要点",
+            "points": ["发现火情立即拨打119", "疏散时不乘坐普通电梯"],
+        }
+
+
+class QuestionAnswerBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=200)
+    answer = blocks.RichTextBlock(label=_("Answer"), features=["bold", "italic", "link", "ul"])
+
+
+class FoldOutQuestionsBlock(blocks.StructBlock):
+    """Questions and answers that unfold on a tap (details/summary, no script)."""
+
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=120)
+    items = blocks.ListBlock(QuestionAnswerBlock(), label=_("Questions"), min_num=1)
+
+    class Meta:
+        icon = "help"
+        label = _("Questions and answers")
+        template = "courses/blocks/faq.html"
+        preview_value = {
+            "heading": "常见问题",
+            "items": [
+                {"question": "二氧化碳灭火器有压力表吗？", "answer": "<p>没有，靠称重检查。</p>"}
+            ],
+        }
+
+
+class LessonBodyBlock(BaseContentBlock):
+    """Everything a lesson may contain."""
+
+    video = VideoBlock()
+    document = DocumentDownloadBlock()
+    steps = StepsBlock()
+    key_points = KeyPointsBlock()
+    faq = FoldOutQuestionsBlock()

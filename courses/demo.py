@@ -1,0 +1,156 @@
+"""Demo courses from courses/demo_content.py, district requirements and some progress."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+
+from home.models import HomePage
+from organisations.models import Organisation
+
+from . import services
+from .demo_content import COURSES
+from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, TrainingRequirement
+
+LESSON_KINDS = {kind.value for kind in LessonPage.Kind}
+
+
+def _paragraph(text):
+    return text if text.lstrip().startswith("<") else f"<p>{escape(text)}</p>"
+
+
+def lesson_body(blocks):
+    """Turn the plain demo blocks into StreamField values of LessonBodyBlock."""
+    body = []
+    for block in blocks:
+        kind, value = block["type"], block["value"]
+        if kind == "heading":
+            body.append({"type": "heading", "value": {"text": value, "level": "h2"}})
+        elif kind == "paragraph":
+            body.append({"type": "paragraph", "value": _paragraph(value)})
+        elif kind == "callout":
+            body.append(
+                {
+                    "type": "callout",
+                    "value": {**value, "text": _paragraph(value["text"])},
+                }
+            )
+        elif kind == "steps":
+            steps = [{"title": s["title"], "text": s["text"], "image": None} for s in value]
+            body.append({"type": "steps", "value": {"heading": "", "steps": steps}})
+        elif kind == "key_points":
+            body.append({"type": "key_points", "value": {"heading": "", "points": value}})
+        elif kind == "faq":
+            items = [{"question": i["question"], "answer": _paragraph(i["answer"])} for i in value]
+            body.append({"type": "faq", "value": {"heading": "", "items": items}})
+    return body
+
+
+def load():
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    with transaction.atomic():
+        index = _course_index(home)
+        courses = {spec["slug"]: _course(index, spec) for spec in COURSES}
+        _requirements(courses)
+    _progress(courses)
+
+
+def _course_index(home):
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = CourseIndexPage(
+            title="课程中心",
+            slug="courses",
+            intro="消防安全责任人、管理人、消控室值班操作人员轮训，实操培训与开学第一课。",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+def _course(index, spec):
+    course = CoursePage.objects.filter(slug=spec["slug"]).first()
+    if course is not None:
+        return course
+    course = CoursePage(
+        title=spec["title"],
+        slug=spec["slug"],
+        summary=spec["summary"],
+        audience_roles=spec["audience_roles"],
+        estimated_minutes=spec["minutes"],
+        credit_hours=spec["credit_hours"],
+        validity_months=spec["validity_months"],
+        has_certificate=spec["certificate"],
+        search_description=spec["summary"][:150],
+    )
+    index.add_child(instance=course)
+    course.tags.add(*spec["tags"])
+    course.save_revision().publish()
+    for lesson_spec in spec["lessons"]:
+        kind = lesson_spec["kind"] if lesson_spec["kind"] in LESSON_KINDS else "reading"
+        lesson = LessonPage(
+            title=lesson_spec["title"],
+            slug=lesson_spec["slug"],
+            kind=kind,
+            body=lesson_body(lesson_spec.get("body", [])),
+        )
+        course.add_child(instance=lesson)
+        lesson.save_revision().publish()
+    return CoursePage.objects.get(pk=course.pk)
+
+
+REQUIREMENTS = [
+    # (course slug, organisation name, roles, due date, renewal months)
+    ("unit-responsible-persons", "青浦区", ["responsible", "manager"], date(2026, 12, 31), 12),
+    ("control-room-operators", "青浦区", ["operator"], date(2026, 12, 31), 12),
+    ("first-lesson-autumn-2026", "青浦区", ["student", "teacher"], date(2026, 9, 30), None),
+    ("e-bike-fire-safety", "朱家角镇", ["staff"], date(2027, 3, 31), None),
+    ("grassroots-inspection-essentials", "青浦区", ["cadre"], date(2027, 6, 30), None),
+]
+
+
+def _requirements(courses):
+    for slug, organisation_name, roles, due, renewal in REQUIREMENTS:
+        organisation = Organisation.objects.filter(name=organisation_name).order_by("depth").first()
+        if organisation is None or slug not in courses:
+            continue
+        TrainingRequirement.objects.get_or_create(
+            course=courses[slug],
+            organisation=organisation,
+            defaults={"roles": roles, "due_date": due, "renewal_months": renewal},
+        )
+
+
+PROGRESS = [
+    # (username, course slug, lessons to complete (None = all), days ago)
+    ("responsible", "unit-responsible-persons", None, 345),
+    ("manager", "unit-responsible-persons", 2, 6),
+    ("operator", "control-room-operators", None, 400),
+    ("staff", "e-bike-fire-safety", 1, 3),
+    ("student", "first-lesson-autumn-2026", 2, 60),
+    ("teacher", "first-lesson-autumn-2026", None, 70),
+    ("volunteer", "extinguisher-and-hydrant", 2, 10),
+]
+
+
+def _progress(courses):
+    User = get_user_model()
+    now = timezone.now()
+    for username, slug, lesson_count, days_ago in PROGRESS:
+        user = User.objects.filter(username=username).first()
+        course = courses.get(slug)
+        if (
+            user is None
+            or course is None
+            or Enrolment.objects.filter(user=user, course=course).exists()
+        ):
+            continue
+        when = now - timedelta(days=days_ago)
+        services.start_course(user, course, now=when)
+        lessons = list(course.get_lessons())
+        for offset, lesson in enumerate(lessons[:lesson_count] if lesson_count else lessons):
+            services.complete_lesson(user, lesson, now=when + timedelta(minutes=20 * offset))

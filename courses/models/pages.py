@@ -1,0 +1,237 @@
+from django import forms
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TagBase, TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from editorial.search import SegmentedSearchMixin
+from organisations.models import Membership
+
+from ..blocks import LessonBodyBlock
+
+Role = Membership.Role
+
+
+class CourseTag(TagBase):
+    """A topic of courses (消防法规, 灭火器 …), kept apart from other tags."""
+
+    class Meta:
+        verbose_name = _("course tag")
+        verbose_name_plural = _("course tags")
+
+
+class TaggedCourse(TaggedItemBase):
+    content_object = ParentalKey("CoursePage", on_delete=models.CASCADE, related_name="tagged")
+    tag = models.ForeignKey(CourseTag, on_delete=models.CASCADE, related_name="tagged_courses")
+
+
+class CourseIndexPage(SegmentedSearchMixin, Page):
+    """课程中心: every live course, filtered by audience role and tag."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = Page.search_fields + SegmentedSearchMixin.search_fields
+    segmented_search_sources = ("title", "intro")
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course index")
+
+    def get_courses(self, role="", tag=""):
+        courses = (
+            CoursePage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("cover_image")
+            .prefetch_related("tags")
+            .order_by("title")
+        )
+        if tag:
+            courses = courses.filter(tags__name=tag)
+        courses = list(courses)
+        if role:
+            courses = [course for course in courses if role in course.audience_roles]
+        return courses
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        role = request.GET.get("role", "")
+        tag = request.GET.get("tag", "")
+        if role not in Role.values:
+            role = ""
+        context.update(
+            role=role,
+            tag=tag,
+            roles=[(value, label) for value, label in Role.choices if value != Role.COORDINATOR],
+            tags=CourseTag.objects.filter(tagged_courses__isnull=False).distinct().order_by("name"),
+            courses=self.get_courses(role=role, tag=tag),
+        )
+        return context
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    audience_roles = forms.MultipleChoiceField(
+        label=_("Audience"),
+        choices=[(value, label) for value, label in Role.choices if value != Role.COORDINATOR],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The roles this course is written for; it is recommended to them."),
+    )
+
+
+class CoursePage(SegmentedSearchMixin, Page):
+    """A course: a summary, its audience and, as child pages, its lessons in order."""
+
+    summary = models.TextField(_("summary"), max_length=1000)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    audience_roles = models.JSONField(_("audience"), default=list, blank=True)
+    audience_only = models.BooleanField(
+        _("only for its audience"),
+        default=False,
+        help_text=_(
+            "When ticked, only people holding one of the audience roles (or required to take "
+            "the course) can open it."
+        ),
+    )
+    tags = ClusterTaggableManager(through=TaggedCourse, blank=True, verbose_name=_("tags"))
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=30)
+    credit_hours = models.DecimalField(
+        _("credit hours (学时)"), max_digits=4, decimal_places=1, default=1
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("For courses that must be renewed, e.g. 12 for a yearly refresher."),
+    )
+    has_certificate = models.BooleanField(_("certificate on completion"), default=False)
+
+    base_form_class = CoursePageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [FieldPanel("audience_roles"), FieldPanel("audience_only"), FieldPanel("tags")],
+            heading=_("Audience and topics"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("credit_hours")]),
+                FieldRowPanel([FieldPanel("validity_months"), FieldPanel("has_certificate")]),
+            ],
+            heading=_("Duration, renewal and certificate"),
+        ),
+    ]
+    search_fields = (
+        Page.search_fields
+        + SegmentedSearchMixin.search_fields
+        + [index.FilterField("audience_only")]
+    )
+    segmented_search_sources = ("title", "search_description", "summary")
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_lessons(self):
+        return LessonPage.objects.live().child_of(self).order_by("path")
+
+    def audience_labels(self):
+        labels = dict(Role.choices)
+        return [labels[role] for role in self.audience_roles if role in labels]
+
+    def is_open_to(self, user):
+        """Whether the user may open this course and its lessons."""
+        from ..access import user_may_take_course
+
+        return user_may_take_course(user, self)
+
+    def serve(self, request, *args, **kwargs):
+        if not self.is_open_to(request.user):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..progress import course_progress_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_progress_for(request.user, self))
+        return context
+
+
+class LessonPage(SegmentedSearchMixin, Page):
+    """One lesson of a course: read and tick, watch a video, pass a quiz, or attend a practical."""
+
+    class Kind(models.TextChoices):
+        READING = "reading", _("Reading")
+        VIDEO = "video", _("Video")
+        QUIZ = "quiz", _("Quiz")
+        PRACTICAL = "practical", _("Practical training")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.READING)
+    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+    video_duration_seconds = models.PositiveIntegerField(
+        _("video length (seconds)"),
+        null=True,
+        blank=True,
+        help_text=_("For video lessons: completed when 90 percent of this length has been played."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("video_duration_seconds")]),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + SegmentedSearchMixin.search_fields
+    segmented_search_sources = ("title", "search_description", "body")
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @property
+    def course(self):
+        return CoursePage.objects.get(pk=self.get_parent().pk)
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.VIDEO and not self.video_duration_seconds:
+            raise ValidationError(
+                {"video_duration_seconds": _("A video lesson needs the video's length.")}
+            )
+
+    def serve(self, request, *args, **kwargs):
+        course = self.get_parent().specific
+        if not course.live or not course.is_open_to(request.user):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..progress import lesson_context_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context_for(request.user, self))
+        return context

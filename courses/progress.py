@@ -1,0 +1,293 @@
+"""Read-only views of a person's learning: progress in a course, statuses of requirements."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
+
+EXPIRING_WITHIN = timedelta(days=30)
+
+
+class Status:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    OVERDUE = "overdue"
+
+    LABELS = {
+        NOT_STARTED: _("Not started"),
+        IN_PROGRESS: _("In progress"),
+        COMPLETED: _("Completed"),
+        EXPIRING: _("Expiring soon"),
+        EXPIRED: _("Expired"),
+        OVERDUE: _("Overdue"),
+    }
+
+
+def current_enrolment(user, course):
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
+
+
+def completion_counts(enrolment):
+    """Completed lesson ids of an enrolment."""
+    if enrolment is None:
+        return set()
+    return set(
+        LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def course_progress_for(user, course):
+    lessons = list(course.get_lessons())
+    enrolment = current_enrolment(user, course)
+    done = completion_counts(enrolment)
+    next_lesson = next((lesson for lesson in lessons if lesson.pk not in done), None)
+    percent = (
+        round(100 * len(done & {lesson.pk for lesson in lessons}) / len(lessons)) if lessons else 0
+    )
+    return {
+        "lessons": lessons,
+        "enrolment": enrolment,
+        "completed_lesson_ids": done,
+        "percent": percent,
+        "next_lesson": next_lesson,
+        "certificate": getattr(enrolment, "certificate", None)
+        if enrolment and enrolment.completed_at
+        else None,
+    }
+
+
+def lesson_context_for(user, lesson):
+    course = CoursePage.objects.get(pk=lesson.get_parent().pk)
+    siblings = list(course.get_lessons().only("id", "title", "url_path", "path", "slug"))
+    index = next((i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk), 0)
+    enrolment = current_enrolment(user, course)
+    progress = None
+    if enrolment is not None:
+        progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "progress": progress,
+        "lesson_done": bool(progress and progress.completed_at),
+        "lesson_number": index + 1,
+        "lesson_count": len(siblings),
+        "previous_lesson": siblings[index - 1] if index > 0 else None,
+        "next_lesson_page": siblings[index + 1] if index + 1 < len(siblings) else None,
+    }
+
+
+@dataclass
+class RequiredCourse:
+    requirement: object
+    course: object
+    enrolment: object
+    status: str
+    percent: int
+    due_date: date
+    expires_at: object = None
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+
+def add_months(moment, months):
+    """The same day and time `months` later (clamped to the month's last day)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(moment)
+
+
+def completion_expiry(requirement, enrolment):
+    """When a completion stops counting for a requirement: its renewal period or the course's."""
+    if enrolment is None or enrolment.completed_at is None:
+        return None
+    expiries = [enrolment.expires_at] if enrolment.expires_at else []
+    if requirement is not None and requirement.renewal_months:
+        expiries.append(add_months(enrolment.completed_at, requirement.renewal_months))
+    return min(expiries) if expiries else None
+
+
+def requirement_status(requirement, latest, last_completed, now=None):
+    """One person's status for one requirement, from their latest and last completed cycles."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    expiry = completion_expiry(requirement, last_completed)
+    if last_completed is not None and (expiry is None or expiry > now):
+        if expiry is not None and expiry - now <= EXPIRING_WITHIN:
+            return Status.EXPIRING
+        return Status.COMPLETED
+    due = timezone.localdate(expiry) if expiry is not None else requirement.due_date
+    if latest is not None and latest.completed_at is None:
+        return Status.OVERDUE if due < today else Status.IN_PROGRESS
+    if last_completed is not None:
+        return Status.EXPIRED
+    if due < today:
+        return Status.OVERDUE
+    return Status.NOT_STARTED
+
+
+def latest_enrolments(user, course_ids):
+    """{course_id: (latest enrolment, last completed enrolment)} in one query."""
+    result = {}
+    enrolments = (
+        Enrolment.objects.filter(user=user, course_id__in=course_ids)
+        .select_related("certificate")
+        .order_by("course_id", "-cycle")
+    )
+    for enrolment in enrolments:
+        latest, completed = result.get(enrolment.course_id, (None, None))
+        if latest is None:
+            latest = enrolment
+        if completed is None and enrolment.completed_at is not None:
+            completed = enrolment
+        result[enrolment.course_id] = (latest, completed)
+    return result
+
+
+def lesson_totals(course_ids):
+    """{course_id: number of live lessons} in one query."""
+    from wagtail.models import Page
+
+    totals = {}
+    courses = Page.objects.filter(pk__in=course_ids).values_list("pk", "path", "depth")
+    paths = {path: pk for pk, path, _depth in courses}
+    if not paths:
+        return totals
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    lessons = LessonPage.objects.live().filter(condition).values_list("path", flat=True)
+    for path in lessons:
+        parent = paths.get(path[: -LessonPage.steplen])
+        if parent:
+            totals[parent] = totals.get(parent, 0) + 1
+    return totals
+
+
+def done_counts(enrolment_ids):
+    """{enrolment_id: completed live lessons} in one query."""
+    rows = (
+        LessonProgress.objects.filter(enrolment_id__in=enrolment_ids, completed_at__isnull=False)
+        .filter(lesson__live=True)
+        .values("enrolment_id")
+        .annotate(done=Count("id"))
+    )
+    return {row["enrolment_id"]: row["done"] for row in rows}
+
+
+def my_learning(user, now=None):
+    """Everything 我的学习 shows, in a fixed number of queries."""
+    from .models import TrainingRequirement
+
+    now = now or timezone.now()
+    requirements = TrainingRequirement.applying_to(user)
+    # One requirement per course: the one due first.
+    by_course = {}
+    for requirement in sorted(requirements, key=lambda r: r.due_date):
+        by_course.setdefault(requirement.course_id, requirement)
+    enrolled_course_ids = set(
+        Enrolment.objects.filter(user=user).values_list("course_id", flat=True).distinct()
+    )
+    course_ids = set(by_course) | enrolled_course_ids
+    courses = {
+        course.pk: course
+        for course in CoursePage.objects.live()
+        .filter(pk__in=course_ids)
+        .select_related("cover_image")
+    }
+    cycles = latest_enrolments(user, course_ids)
+    totals = lesson_totals(courses)
+    latest_ids = [latest.pk for latest, _completed in cycles.values() if latest is not None]
+    done = done_counts(latest_ids)
+
+    def percent(course_id):
+        latest, _completed = cycles.get(course_id, (None, None))
+        total = totals.get(course_id, 0)
+        if latest is None or not total:
+            return 0
+        if latest.completed_at:
+            return 100
+        return min(100, round(100 * done.get(latest.pk, 0) / total))
+
+    required = []
+    for course_id, requirement in by_course.items():
+        if course_id not in courses:
+            continue
+        latest, completed = cycles.get(course_id, (None, None))
+        status = requirement_status(requirement, latest, completed, now)
+        expiry = completion_expiry(requirement, completed)
+        required.append(
+            RequiredCourse(
+                requirement=requirement,
+                course=courses[course_id],
+                enrolment=latest,
+                status=status,
+                percent=percent(course_id),
+                due_date=timezone.localdate(expiry)
+                if status in (Status.EXPIRED, Status.EXPIRING) and expiry
+                else requirement.due_date,
+                expires_at=expiry,
+            )
+        )
+    required.sort(key=lambda item: item.due_date)
+
+    in_progress = [
+        {"course": courses[course_id], "enrolment": latest, "percent": percent(course_id)}
+        for course_id, (latest, _completed) in cycles.items()
+        if course_id in courses and course_id not in by_course and latest.completed_at is None
+    ]
+    certificates = list(
+        Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
+    )
+    year_start = now.astimezone(timezone.get_current_timezone()).replace(
+        month=1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    credit_hours = sum(
+        (
+            enrolment.course.credit_hours
+            for enrolment in Enrolment.objects.filter(
+                user=user, completed_at__gte=year_start
+            ).select_related("course")
+        ),
+        start=0,
+    )
+    return {
+        "required": required,
+        "in_progress": in_progress,
+        "certificates": certificates,
+        "credit_hours_this_year": credit_hours,
+        "recommended": recommended_courses(user, exclude=course_ids),
+    }
+
+
+def recommended_courses(user, exclude=(), limit=6):
+    """Live courses written for the person's roles that they have not started."""
+    from organisations.models import Membership
+
+    roles = set(Membership.objects.current().filter(user=user).values_list("role", flat=True))
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .exclude(pk__in=exclude)
+        .select_related("cover_image")
+        .order_by("title")
+    )
+    matching = [course for course in courses if roles & set(course.audience_roles)]
+    return matching[:limit]

@@ -1,0 +1,187 @@
+"""Writes of learning progress: each runs in one transaction and is safe to repeat."""
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from .access import user_may_take_course
+from .models import (
+    Certificate,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    TrainingRequirement,
+)
+from .models.learning import generate_certificate_code
+from .progress import add_months, completion_expiry
+
+VIDEO_COMPLETION_SHARE = 0.9
+# A report may cover at most this much more play than wall-clock time since the last one.
+VIDEO_REPORT_SLACK_SECONDS = 3
+
+
+def _needs_new_cycle(user, course, latest, now):
+    if latest is None:
+        return True
+    if latest.completed_at is None:
+        return False
+    if latest.expires_at is not None and latest.expires_at <= now:
+        return True
+    return any(
+        (expiry := completion_expiry(requirement, latest)) is not None and expiry <= now
+        for requirement in TrainingRequirement.applying_to(user)
+        if requirement.course_id == course.pk
+    )
+
+
+def start_course(user, course, now=None):
+    """The person's current enrolment, starting one (or a new renewal cycle) if needed."""
+    now = now or timezone.now()
+    if not user_may_take_course(user, course):
+        raise Http404
+    for _attempt in range(3):
+        latest = Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
+        if not _needs_new_cycle(user, course, latest, now):
+            return latest
+        cycle = latest.cycle + 1 if latest else 1
+        try:
+            with transaction.atomic():
+                return Enrolment.objects.create(
+                    user=user, course=course, cycle=cycle, started_at=now, last_activity_at=now
+                )
+        except IntegrityError:
+            # Another request (a second tab, a double click) started the same cycle: use it.
+            continue
+    return Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
+
+
+def _course_of(lesson):
+    return CoursePage.objects.get(pk=lesson.get_parent().pk)
+
+
+def _locked_progress(enrolment, lesson):
+    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    return LessonProgress.objects.select_for_update().get(pk=progress.pk)
+
+
+def complete_lesson(user, lesson, now=None):
+    """Mark a lesson done for the signed-in person; completes the course when it was the last."""
+    now = now or timezone.now()
+    lesson = LessonPage.objects.live().get(pk=lesson.pk)
+    course = _course_of(lesson)
+    enrolment = start_course(user, course, now)
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        progress = _locked_progress(enrolment, lesson)
+        if progress.completed_at is None:
+            progress.completed_at = now
+            progress.save(update_fields=["completed_at"])
+        enrolment.last_activity_at = now
+        enrolment.save(update_fields=["last_activity_at"])
+        _complete_course_if_done(enrolment, course, now)
+    return enrolment
+
+
+def _complete_course_if_done(enrolment, course, now):
+    if enrolment.completed_at is not None:
+        return
+    lesson_ids = set(course.get_lessons().values_list("pk", flat=True))
+    done_ids = set(
+        LessonProgress.objects.filter(
+            enrolment=enrolment, completed_at__isnull=False, lesson_id__in=lesson_ids
+        ).values_list("lesson_id", flat=True)
+    )
+    if not lesson_ids or done_ids != lesson_ids:
+        return
+    enrolment.completed_at = now
+    enrolment.expires_at = (
+        add_months(now, course.validity_months) if course.validity_months else None
+    )
+    enrolment.save(update_fields=["completed_at", "expires_at"])
+    if course.has_certificate:
+        issue_certificate(enrolment, course)
+
+
+def issue_certificate(enrolment, course):
+    """The certificate of a completed enrolment, made once."""
+    existing = Certificate.objects.filter(enrolment=enrolment).first()
+    if existing:
+        return existing
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    enrolment=enrolment,
+                    user=enrolment.user,
+                    course=course,
+                    code=generate_certificate_code(),
+                    holder_name=enrolment.user.name or enrolment.user.username,
+                    course_title=course.title,
+                    issued_at=enrolment.completed_at,
+                    expires_at=enrolment.expires_at,
+                )
+        except IntegrityError:
+            existing = Certificate.objects.filter(enrolment=enrolment).first()
+            if existing:
+                return existing
+    raise RuntimeError("could not draw a unique certificate code")
+
+
+def record_video_progress(user, lesson, start, end, position, now=None):
+    """Add a span the player says it played; spans longer than the time elapsed are cut."""
+    now = now or timezone.now()
+    lesson = LessonPage.objects.live().get(pk=lesson.pk, kind=LessonPage.Kind.VIDEO)
+    course = _course_of(lesson)
+    duration = float(lesson.video_duration_seconds or 0)
+    start = max(0.0, min(float(start), duration))
+    end = max(start, min(float(end), duration))
+    enrolment = start_course(user, course, now)
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        progress = _locked_progress(enrolment, lesson)
+        if progress.video_reported_at is not None:
+            elapsed = (now - progress.video_reported_at).total_seconds()
+            end = min(end, start + max(0.0, elapsed) + VIDEO_REPORT_SLACK_SECONDS)
+        else:
+            # The first report of a session can only cover the reporting interval.
+            end = min(end, start + 15)
+        progress.video_watched = merge_spans([*progress.video_watched, [start, end]])
+        progress.video_position = max(0.0, min(float(position), duration))
+        progress.video_reported_at = now
+        fields = ["video_watched", "video_position", "video_reported_at"]
+        if (
+            progress.completed_at is None
+            and duration
+            and progress.watched_seconds() >= VIDEO_COMPLETION_SHARE * duration
+        ):
+            progress.completed_at = now
+            fields.append("completed_at")
+        progress.save(update_fields=fields)
+        enrolment.last_activity_at = now
+        enrolment.save(update_fields=["last_activity_at"])
+        if progress.completed_at:
+            _complete_course_if_done(enrolment, course, now)
+    return progress
+
+
+def merge_spans(spans):
+    """Union of [start, end] intervals, sorted and without overlaps."""
+    merged = []
+    for start, end in sorted((float(a), float(b)) for a, b in spans if b > a):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def revoke_certificate(certificate, reason, now=None):
+    """Withdraw a certificate; verification shows it as revoked with the date."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is None:
+            certificate.revoked_at = now or timezone.now()
+            certificate.revoked_reason = reason
+            certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    return certificate
