@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,10 +89,37 @@ class Organisation(MP_Node):
         return " / ".join(node.name for node in [*self.get_ancestors(), self])
 
 
+def with_member_counts(organisations):
+    """Annotate member_count: distinct active people with a current membership in the subtree.
+
+    One correlated subquery per row in the same SQL statement, so a page of organisations costs
+    one query whatever the size of the tree below them.
+    """
+    in_subtree = (
+        Membership.objects.current()
+        .filter(organisation__path__startswith=OuterRef("path"), user__is_active=True)
+        .order_by()
+        .values(
+            count=Func(F("user_id"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+        )
+    )
+    return organisations.annotate(member_count=Subquery(in_subtree))
+
+
 class MembershipQuerySet(models.QuerySet):
     def current(self):
         """Memberships not ended: the person still holds this role here."""
         return self.filter(ended_at__isnull=True)
+
+    def with_status(self, status):
+        """current (held, account open), left (ended) or deactivated (account closed)."""
+        if status == "current":
+            return self.filter(ended_at__isnull=True, user__is_active=True)
+        if status == "left":
+            return self.filter(ended_at__isnull=False)
+        if status == "deactivated":
+            return self.filter(user__is_active=False)
+        return self
 
 
 class Membership(models.Model):

@@ -5,8 +5,13 @@ coordinator sees the subtree under each organisation where they hold a current c
 membership; a coordinator of an industry department (行业部门) sees the organisations of that
 department's sector within the department's region (its parent's subtree), with everything below
 them; superusers see everything.
+
+The other helpers here (`scope_roots`, `visible_memberships`, `visible_people`,
+`full_phone_organisation_ids`) are all built on `visible_organisations`, so there is one place
+where access is decided.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404
@@ -17,30 +22,44 @@ from .models import Membership, Organisation
 def _coordinator_memberships(user):
     return (
         Membership.objects.current()
-        .filter(user=user, role=Membership.Role.COORDINATOR)
+        .filter(user=user, role=Membership.Role.COORDINATOR, organisation__is_active=True)
         .select_related("organisation")
     )
 
 
+def _coordinator_memberships_of(user):
+    """The user's coordinator memberships, read once per user object (so once per request)."""
+    cached = getattr(user, "_coordinator_memberships_cache", None)
+    if cached is None:
+        cached = list(_coordinator_memberships(user))
+        user._coordinator_memberships_cache = cached
+    return cached
+
+
 def visible_organisations(user):
     """The organisations the user may see as a coordinator (an empty queryset for others)."""
+    visible = coordinator_scope(user)
+    return Organisation.objects.none() if visible is None else visible
+
+
+def coordinator_scope(user):
+    """visible_organisations(user), or None if the user coordinates nothing (one query)."""
     if not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
+        return None
     if user.is_superuser:
         return Organisation.objects.all()
+    memberships = _coordinator_memberships_of(user)
+    if not memberships:
+        return None
     subtree_paths = []
     sector_rules = Q()
-    for membership in _coordinator_memberships(user):
+    for membership in memberships:
         organisation = membership.organisation
-        if not organisation.is_active:
-            continue
+        subtree_paths.append(organisation.path)
         if organisation.kind == Organisation.Kind.DEPARTMENT and organisation.sector:
-            region = organisation.get_parent()
-            region_path = region.path if region else ""
+            # The region is the department's parent: its path is the department's minus a step.
+            region_path = organisation.path[: -Organisation.steplen]
             sector_rules |= Q(sector=organisation.sector, path__startswith=region_path)
-            subtree_paths.append(organisation.path)
-        else:
-            subtree_paths.append(organisation.path)
     condition = Q(pk__in=[])
     for path in subtree_paths:
         condition |= Q(path__startswith=path)
@@ -53,18 +72,61 @@ def visible_organisations(user):
     return Organisation.objects.filter(condition)
 
 
+def scope_roots(visible):
+    """The top organisations of a scope: visible ones whose parent is not visible."""
+    parent_visible = visible.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organisation.steplen)
+    )
+    return visible.exclude(Exists(parent_visible))
+
+
 def is_coordinator(user):
     return user.is_authenticated and (user.is_superuser or _coordinator_memberships(user).exists())
 
 
-def get_visible_organisation_or_404(user, pk):
+def get_visible_organisation_or_404(user, pk, visible=None):
     """The organisation, if this user may see it; otherwise 404, as if it did not exist."""
+    visible = visible_organisations(user) if visible is None else visible
     try:
-        return visible_organisations(user).get(pk=pk)
+        return visible.get(pk=pk)
     except (Organisation.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404 from missing
 
 
-def visible_memberships(user):
+def visible_memberships(user, visible=None):
     """Memberships (current and past) in the organisations the user may see."""
-    return Membership.objects.filter(organisation__in=visible_organisations(user))
+    visible = visible_organisations(user) if visible is None else visible
+    return Membership.objects.filter(organisation__in=visible)
+
+
+def get_visible_membership_or_404(user, pk, visible=None):
+    """A membership in the user's scope, with its person and organisation; otherwise 404."""
+    try:
+        return visible_memberships(user, visible).select_related("user", "organisation").get(pk=pk)
+    except (Membership.DoesNotExist, ValueError, TypeError) as missing:
+        raise Http404 from missing
+
+
+def visible_people(user, visible=None):
+    """People with a membership (current or past) in an organisation the user may see."""
+    memberships = visible_memberships(user, visible)
+    return get_user_model().objects.filter(Exists(memberships.filter(user=OuterRef("pk"))))
+
+
+def full_phone_organisation_ids(user):
+    """Organisations whose members' phone numbers this user sees in full.
+
+    The rule (docs/org-manage.md): a phone is shown in full to its owner, to superusers, and to
+    the coordinators *of the person's own organisation* — those holding a current coordinator
+    membership at that very organisation. Coordinators higher up the tree see 138****5678: they
+    chase completion through the unit's coordinator and do not need everyone's number.
+    Returns None for "all of them" (superusers).
+    """
+    if user.is_superuser:
+        return None
+    return {membership.organisation_id for membership in _coordinator_memberships_of(user)}
+
+
+def may_see_full_phone(viewer, person, organisation_id, full_phone_ids):
+    """Whether viewer sees person's number in full on a row of organisation_id."""
+    return viewer.pk == person.pk or full_phone_ids is None or organisation_id in full_phone_ids

@@ -1,5 +1,39 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import manage_views
 
 app_name = "organisations"
 
-urlpatterns = []
+urlpatterns = [
+    # The coordinator area (docs/org-manage.md).
+    path("manage/", manage_views.tree, name="manage"),
+    path(
+        "manage/organisations/<int:pk>/",
+        manage_views.organisation_detail,
+        name="manage_organisation",
+    ),
+    path(
+        "manage/organisations/<int:pk>/members/",
+        manage_views.member_list,
+        name="manage_members",
+    ),
+    path(
+        "manage/organisations/<int:pk>/members/add/",
+        manage_views.add_member,
+        name="manage_add_member",
+    ),
+    path("manage/members/<int:pk>/", manage_views.member_detail, name="manage_member"),
+    path("manage/members/<int:pk>/role/", manage_views.change_role, name="manage_change_role"),
+    path("manage/members/<int:pk>/move/", manage_views.move_member, name="manage_move_member"),
+    path("manage/members/<int:pk>/end/", manage_views.end_membership, name="manage_end_membership"),
+    path(
+        "manage/members/<int:pk>/deactivate/",
+        manage_views.deactivate_person,
+        name="manage_deactivate",
+    ),
+    path(
+        "manage/members/<int:pk>/reset-password/",
+        manage_views.reset_password,
+        name="manage_reset_password",
+    ),
+]

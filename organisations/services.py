@@ -1,0 +1,193 @@
+"""Writes on people and memberships: each one complete or not at all, history never deleted."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.validators import mainland_mobile_validator, normalise_phone
+
+from .models import Membership
+
+# One-time passwords are read aloud or copied from a screen: no look-alike characters.
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
+ONE_TIME_PASSWORD_LENGTH = 10
+
+
+def generate_one_time_password():
+    """A random password to hand over once; its owner must replace it at the next sign-in."""
+    return "".join(
+        secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _ in range(ONE_TIME_PASSWORD_LENGTH)
+    )
+
+
+def _generated_username():
+    """Login names for people without a phone (students): never guessable from the name."""
+    User = get_user_model()
+    while True:
+        username = f"u{secrets.token_hex(5)}"
+        if not User.objects.filter(username=username).exists():
+            return username
+
+
+def _check_free(user, organisation, role, number, *, excluding=None):
+    """Refuse a second current membership in the same role, or a number already in use."""
+    current = Membership.objects.current().filter(organisation=organisation)
+    if excluding is not None:
+        current = current.exclude(pk=excluding.pk)
+    if current.filter(user=user, role=role).exists():
+        raise ValidationError(
+            {"role": _("This person already holds this role in this organisation.")}
+        )
+    if number and current.filter(number=number).exclude(user=user).exists():
+        raise ValidationError(
+            {"number": _("This number is already used by another member of this organisation.")}
+        )
+
+
+@transaction.atomic
+def add_member(*, organisation, name, role, phone=None, number=""):
+    """Add a person to an organisation; an existing phone attaches them to their own account.
+
+    Returns (membership, one_time_password): the password is None when the account existed.
+    """
+    User = get_user_model()
+    name = (name or "").strip()
+    number = (number or "").strip()
+    phone = normalise_phone(phone)
+    if not name:
+        raise ValidationError({"name": _("Enter the person's real name.")})
+    if phone:
+        try:
+            mainland_mobile_validator(phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
+    elif role != Membership.Role.STUDENT:
+        # Adults sign in with their phone; students are the only members without one.
+        raise ValidationError({"phone": _("Enter a mobile number: adults sign in with it.")})
+
+    user = User.objects.select_for_update().filter(phone=phone).first() if phone else None
+    if user is None and phone and User.objects.filter(username=phone).exists():
+        # Someone signs in with this number as login name but registered another phone.
+        raise ValidationError(
+            {"phone": _("This phone number is the login name of another account.")}
+        )
+    if user is not None and user.name and user.name != name:
+        raise ValidationError(
+            {
+                "phone": _(
+                    "This phone number belongs to an account with a different name. Check the "
+                    "number, or enter the name exactly as that person registered it."
+                )
+            }
+        )
+    password = None
+    if user is None:
+        password = generate_one_time_password()
+        user = User(username=phone or _generated_username(), name=name, phone=phone)
+        user.set_password(password)
+        user.must_change_password = True
+        user.save()
+    _check_free(user, organisation, role, number)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, organisation=organisation, role=role, number=number
+            )
+    except IntegrityError as error:  # a concurrent request took the role or number first
+        raise ValidationError(
+            {"number": _("This number is already used by another member of this organisation.")}
+        ) from error
+    return membership, password
+
+
+@transaction.atomic
+def end_membership(membership, *, when=None):
+    """The person leaves: the membership gets an end date and stays in the history."""
+    if membership.ended_at is None:
+        membership.ended_at = when or timezone.now()
+        membership.save(update_fields=["ended_at"])
+    return membership
+
+
+@transaction.atomic
+def change_role(membership, role):
+    """End the membership and start one with the new role, so the history shows both."""
+    if membership.ended_at is not None:
+        raise ValidationError({"role": _("This membership has ended; add the person again.")})
+    if role == membership.role:
+        return membership
+    _check_free(membership.user, membership.organisation, role, "", excluding=membership)
+    now = timezone.now()
+    end_membership(membership, when=now)
+    return Membership.objects.create(
+        user=membership.user,
+        organisation=membership.organisation,
+        role=role,
+        number=membership.number,
+        started_at=now,
+    )
+
+
+@transaction.atomic
+def move_member(membership, organisation):
+    """End the membership here and start the same role in another organisation."""
+    if membership.ended_at is not None:
+        raise ValidationError(
+            {"organisation": _("This membership has ended; add the person again.")}
+        )
+    if organisation.pk == membership.organisation_id:
+        raise ValidationError(
+            {"organisation": _("The person is already a member of this organisation.")}
+        )
+    try:
+        _check_free(membership.user, organisation, membership.role, membership.number)
+    except ValidationError as error:
+        raise ValidationError({"organisation": error.messages}) from error
+    now = timezone.now()
+    end_membership(membership, when=now)
+    return Membership.objects.create(
+        user=membership.user,
+        organisation=organisation,
+        role=membership.role,
+        number=membership.number,
+        started_at=now,
+    )
+
+
+@transaction.atomic
+def deactivate_person(user):
+    """Close the account: Django refuses inactive users, so their sessions end at once.
+
+    ModelBackend.get_user() returns nobody for an inactive user, so every open session is
+    anonymous from its next request. Memberships stay as they are, for the history.
+    """
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def reactivate_person(user):
+    """Open a closed account again."""
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def reset_password(user):
+    """Set a one-time password to show once; the person must choose their own next time.
+
+    Changing the password also changes the session hash, so the person's open sessions end.
+    """
+    password = generate_one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return password
