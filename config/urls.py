@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("quizzes.urls")),
     path("", include("courses.urls")),
+    path("", include("reports.urls")),
     path("", include("handbooks.urls")),
     path("", include("alerts.urls")),
     path("", include("home.urls")),

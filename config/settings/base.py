@@ -35,6 +35,7 @@ IS_PRODUCTION = False
 INSTALLED_APPS = [
     # Project apps first so their templates override the ones shipped by Wagtail.
     "home",
+    "reports",
     "alerts",
     "handbooks",
     "courses",

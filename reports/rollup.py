@@ -1,0 +1,271 @@
+"""Completion of a training requirement by organisation, computed in SQL over the tree paths.
+
+Every person concerned (a current member, in a role the requirement names, of an organisation
+in both the requirement's subtree and the viewer's scope) is counted once, at their "home": the
+first of their qualifying organisations in tree order. Rows group people by the child of the
+chosen organisation their home lies under, so a parent's total is the sum of its rows.
+
+Statuses come from stored enrolments (completion is written when it happens): a completion is
+valid at a moment when it happened before it, is younger than the requirement's renewal period
+and has not passed the course's own expiry.
+
+The SQL is assembled from constant fragments of this module; every value, including the
+viewer's scope, travels as a query parameter (hence bandit's S608 is silenced for this file).
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from courses.progress import EXPIRING_WITHIN, add_months
+from organisations.models import Organisation
+
+STATUSES = ("completed", "expiring", "in_progress", "not_started", "overdue")
+
+
+@dataclass
+class Filters:
+    """What the coordinator narrowed the roll-up to; unknown values were dropped before."""
+
+    roles: list = field(default_factory=list)
+    kind: str = ""
+    place_type: str = ""
+    sector: str = ""
+    status: str = ""
+
+
+@dataclass
+class RollupRow:
+    organisation: Organisation
+    required: int = 0
+    completed: int = 0
+    expiring: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self):
+        return round(100 * self.completed / self.required) if self.required else 0
+
+
+def moment_of(as_of_date):
+    """The end of the given day in local time, or now when no date is given."""
+    if as_of_date is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(as_of_date, time.max))
+
+
+def _qualifying_sql(requirement, visible, parent_path, filters, as_of):
+    """SQL and params selecting (user_id, home path) of everyone concerned, once each."""
+    visible_sql, visible_params = visible.values("id").query.sql_with_params()
+    roles = [role for role in requirement.roles if not filters.roles or role in filters.roles]
+    if not roles:
+        roles = ["-"]
+    sql = [
+        "SELECT m.user_id AS user_id, MIN(o.path) AS home",
+        "FROM organisations_membership m",
+        "JOIN organisations_organisation o ON o.id = m.organisation_id",
+        "JOIN accounts_user u ON u.id = m.user_id",
+        "WHERE u.is_active = %s AND o.is_active = %s",
+        "AND m.started_at <= %s AND (m.ended_at IS NULL OR m.ended_at > %s)",
+        f"AND m.role IN ({', '.join(['%s'] * len(roles))})",
+        "AND o.path LIKE %s AND o.path LIKE %s",
+        f"AND o.id IN ({visible_sql})",
+    ]
+    params = [True, True, as_of, as_of, *roles]
+    params += [f"{parent_path}%", f"{requirement.organisation.path}%", *visible_params]
+    if filters.kind:
+        sql.append("AND o.kind = %s")
+        params.append(filters.kind)
+    if filters.sector:
+        sql.append("AND o.sector = %s")
+        params.append(filters.sector)
+    if filters.place_type:
+        sql.append(
+            "AND EXISTS (SELECT 1 FROM organisations_taggedplacetype t "
+            "JOIN organisations_placetype p ON p.id = t.tag_id "
+            "WHERE t.content_object_id = o.id AND p.name = %s)"
+        )
+        params.append(filters.place_type)
+    sql.append("GROUP BY m.user_id")
+    return "\n".join(sql), params
+
+
+def _person_sql(requirement, visible, parent_path, filters, as_of):
+    """One row per person concerned with their status flags at the moment `as_of`."""
+    qualifying, params = _qualifying_sql(requirement, visible, parent_path, filters, as_of)
+    renewal_cutoff = (
+        add_months(as_of, -requirement.renewal_months) if requirement.renewal_months else None
+    )
+    soon = as_of + EXPIRING_WITHIN
+    soon_cutoff = (
+        add_months(soon, -requirement.renewal_months) if requirement.renewal_months else None
+    )
+    valid = (
+        "e.completed_at IS NOT NULL AND e.completed_at <= %s "
+        "AND (e.expires_at IS NULL OR e.expires_at > %s)"
+    )
+    valid_params = [as_of, as_of]
+    if renewal_cutoff is not None:
+        valid += " AND e.completed_at > %s"
+        valid_params.append(renewal_cutoff)
+    lasting = "(e.expires_at IS NULL OR e.expires_at > %s)"
+    lasting_params = [soon]
+    if soon_cutoff is not None:
+        lasting += " AND e.completed_at > %s"
+        lasting_params.append(soon_cutoff)
+    course = requirement.course_id
+    # Only constant SQL fragments are formatted in; every value travels as a parameter.
+    sql = f"""
+        SELECT q.user_id AS user_id, q.home AS home,
+          CASE WHEN EXISTS (SELECT 1 FROM courses_enrolment e WHERE e.user_id = q.user_id
+               AND e.course_id = %s AND {valid}) THEN 1 ELSE 0 END AS is_valid,
+          CASE WHEN EXISTS (SELECT 1 FROM courses_enrolment e WHERE e.user_id = q.user_id
+               AND e.course_id = %s AND {valid} AND {lasting}) THEN 1 ELSE 0 END AS is_lasting,
+          CASE WHEN EXISTS (SELECT 1 FROM courses_enrolment e WHERE e.user_id = q.user_id
+               AND e.course_id = %s AND e.started_at <= %s
+               AND (e.completed_at IS NULL OR e.completed_at > %s)) THEN 1 ELSE 0 END
+            AS is_started
+        FROM ({qualifying}) q
+    """
+    all_params = [
+        course,
+        *valid_params,
+        course,
+        *valid_params,
+        *lasting_params,
+        course,
+        as_of,
+        as_of,
+        *params,
+    ]
+    return sql, all_params
+
+
+def _status_case():
+    return """
+        CASE WHEN p.is_valid = 1 AND p.is_lasting = 1 THEN 'completed'
+             WHEN p.is_valid = 1 THEN 'expiring'
+             WHEN p.is_started = 1 THEN 'in_progress'
+             ELSE 'not_started' END
+    """
+
+
+def rollup(requirement, visible, parent, filters=None, as_of_date=None):
+    """Rows for the children of `parent` (or for the scope's top organisations if None)."""
+    filters = filters or Filters()
+    as_of = moment_of(as_of_date)
+    overdue = requirement.due_date < timezone.localdate(as_of)
+    if parent is not None:
+        rows_orgs = list(visible.filter(path__startswith=parent.path, depth=parent.depth + 1))
+        parent_path = parent.path
+    else:
+        rows_orgs = list(top_organisations(visible))
+        parent_path = ""
+    if not rows_orgs:
+        return []
+    person_sql, params = _person_sql(requirement, visible, parent_path, filters, as_of)
+    status_filter = ""
+    if filters.status in STATUSES and filters.status != "overdue":
+        status_filter = f"WHERE {_status_case()} = %s"
+        params = [*params, filters.status]
+    elif filters.status == "overdue":
+        status_filter = "WHERE p.is_valid = 0 AND 1 = %s"
+        params = [*params, 1 if overdue else 0]
+    lengths = sorted({len(org.path) for org in rows_orgs})
+    # Group by each row organisation's path prefix; rows sit at one depth, except top orgs.
+    selects = []
+    for length in lengths:
+        selects.append(
+            f"""SELECT SUBSTR(p.home, 1, {int(length)}) AS prefix,
+                   COUNT(*) AS required,
+                   SUM(CASE WHEN p.is_valid = 1 AND p.is_lasting = 1 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN p.is_valid = 1 AND p.is_lasting = 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN p.is_valid = 0 AND p.is_started = 1 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN p.is_valid = 0 AND p.is_started = 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN p.is_valid = 0 THEN 1 ELSE 0 END)
+                FROM ({person_sql}) p {status_filter}
+                GROUP BY SUBSTR(p.home, 1, {int(length)})"""
+        )
+    all_params = params * len(lengths)
+    by_prefix = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), all_params)
+        for prefix, required, done, expiring, started, not_started, not_valid in cursor.fetchall():
+            by_prefix[prefix] = (required, done, expiring, started, not_started, not_valid)
+    rows = []
+    for organisation in sorted(rows_orgs, key=lambda org: org.path):
+        required, done, expiring, started, not_started, not_valid = by_prefix.get(
+            organisation.path, (0, 0, 0, 0, 0, 0)
+        )
+        rows.append(
+            RollupRow(
+                organisation=organisation,
+                required=required or 0,
+                completed=(done or 0) + (expiring or 0),
+                expiring=expiring or 0,
+                in_progress=started or 0,
+                not_started=not_started or 0,
+                overdue=(not_valid or 0) if overdue else 0,
+            )
+        )
+    return rows
+
+
+def top_organisations(visible):
+    """Visible organisations whose parent is not visible: where a coordinator's view starts."""
+    from organisations.scope import scope_roots
+
+    return scope_roots(visible).order_by("path")
+
+
+def totals(rows):
+    total = RollupRow(organisation=None)
+    for row in rows:
+        for name in ("required", "completed", "expiring", "in_progress", "not_started", "overdue"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total
+
+
+def people(requirement, visible, organisation, filters=None, as_of_date=None):
+    """The people concerned at and below one organisation, with their status, as dicts."""
+    filters = filters or Filters()
+    as_of = moment_of(as_of_date)
+    person_sql, params = _person_sql(requirement, visible, organisation.path, filters, as_of)
+    sql = f"""
+        SELECT p.user_id, p.home, {_status_case()} AS status,
+          u.name, u.phone, u.username,
+          (SELECT MAX(e.last_activity_at) FROM courses_enrolment e
+             WHERE e.user_id = p.user_id AND e.course_id = %s) AS last_activity,
+          (SELECT c.code FROM courses_certificate c WHERE c.user_id = p.user_id
+             AND c.course_id = %s AND c.revoked_at IS NULL ORDER BY c.issued_at DESC LIMIT 1)
+            AS certificate
+        FROM ({person_sql}) p JOIN accounts_user u ON u.id = p.user_id
+    """
+    params = [requirement.course_id, requirement.course_id, *params]
+    if filters.status in STATUSES and filters.status != "overdue":
+        sql += f" WHERE {_status_case()} = %s"
+        params.append(filters.status)
+    elif filters.status == "overdue":
+        sql += " WHERE p.is_valid = 0"
+        if requirement.due_date >= timezone.localdate(as_of):
+            sql += " AND 1 = 0"
+    sql += " ORDER BY u.name, p.user_id"
+    overdue = requirement.due_date < timezone.localdate(as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        for row in cursor.fetchall():
+            person = dict(zip(columns, row, strict=True))
+            # Raw SQLite cursors return datetimes as naive UTC text.
+            if isinstance(person["last_activity"], str):
+                moment = parse_datetime(person["last_activity"])
+                if timezone.is_naive(moment):
+                    moment = timezone.make_aware(moment, UTC)
+                person["last_activity"] = moment
+            person["overdue"] = overdue and person["status"] in ("in_progress", "not_started")
+            yield person
