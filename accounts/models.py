@@ -63,3 +63,25 @@ class User(AbstractUser):
     @property
     def masked_phone(self):
         return mask_phone(self.phone)
+
+
+class Notice(models.Model):
+    """A message to one person inside the site: a reminder, an alert sent to their unit …"""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notices", verbose_name=_("person")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notices, views
 
 app_name = "accounts"
 
@@ -13,4 +13,6 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("messages/", notices.notice_list, name="notices"),
+    path("messages/read/", notices.mark_all_read, name="notices_read"),
 ]

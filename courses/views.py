@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Notice
 from organisations.scope import is_coordinator, visible_organisations
 
 from . import services
@@ -21,7 +22,11 @@ from .progress import course_progress_for, my_learning
 @login_required
 def learn(request):
     """我的学习: required courses by due date, courses in progress, certificates, suggestions."""
-    return render(request, "courses/learn.html", my_learning(request.user))
+    context = my_learning(request.user)
+    context["notices"] = list(
+        Notice.objects.filter(user=request.user, read_at__isnull=True).order_by("-created_at")[:5]
+    )
+    return render(request, "courses/learn.html", context)
 
 
 def _open_lesson_or_404(user, lesson_id, kinds):

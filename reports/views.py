@@ -1,7 +1,10 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from organisations.models import Membership, Organisation
@@ -12,6 +15,7 @@ from . import exports
 from .charts import line_points, weekly_completions
 from .rollup import STATUSES, people, rollup, totals
 from .selection import read_selection
+from .services import MAX_RECIPIENTS, send_reminders
 
 STATUS_LABELS = {
     "completed": _("Completed"),
@@ -118,3 +122,58 @@ def export(request, what, file_format):
     if selection.requirement is None:
         raise PermissionDenied(_("Choose a requirement first."))
     return exports.export_response(selection, what, file_format, request.user)
+
+
+@login_required
+def reminders(request):
+    """Overdue and expiring people in scope, with a button to remind them."""
+    _coordinator_only(request)
+    selection = read_selection(request)
+    if selection.requirement is None or selection.organisation is None:
+        return render(request, "reports/report.html", _context(selection))
+    if selection.filters.status not in ("overdue", "expiring"):
+        selection.filters.status = "overdue"
+    rows = list(
+        people(
+            selection.requirement,
+            selection.visible,
+            selection.organisation,
+            selection.filters,
+            selection.as_of,
+        )
+    )
+    if request.method == "POST":
+        allowed = {row["user_id"] for row in rows}
+        if request.POST.get("everyone") == "1":
+            chosen = allowed
+        else:
+            try:
+                chosen = {int(value) for value in request.POST.getlist("person")}
+            except ValueError as bad:
+                raise Http404 from bad
+            if not chosen <= allowed:
+                raise Http404
+        if not chosen:
+            messages.warning(request, _("Choose at least one person to remind."))
+        elif len(chosen) > MAX_RECIPIENTS:
+            messages.error(
+                request,
+                _(
+                    "%(count)s people is too many to remind at once (at most %(max)s). "
+                    "Narrow the filter, e.g. to one town or one kind of organisation."
+                )
+                % {"count": len(chosen), "max": MAX_RECIPIENTS},
+            )
+        else:
+            users = get_user_model().objects.filter(pk__in=chosen)
+            reminded, skipped = send_reminders(request.user, selection.requirement, users)
+            messages.success(
+                request,
+                _("%(reminded)s reminded; %(skipped)s already reminded in the last 24 hours.")
+                % {"reminded": reminded, "skipped": skipped},
+            )
+        return redirect(f"{request.path}?{selection.query()}")
+    page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    context = _context(selection)
+    context.update(page_obj=page, ancestors=_breadcrumbs(selection), people_count=len(rows))
+    return render(request, "reports/reminders.html", context)

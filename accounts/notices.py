@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .models import Notice
+
+
+def unread_notices(request):
+    """Context processor: how many notices the signed-in person has not read yet."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notice_count": Notice.objects.filter(user=user, read_at__isnull=True).count()}
+
+
+@login_required
+def notice_list(request):
+    """我的消息: reminders and other messages, newest first; unread ones stand out."""
+    notices = Notice.objects.filter(user=request.user)
+    page = Paginator(notices, 20).get_page(request.GET.get("page"))
+    return render(request, "accounts/notices.html", {"page_obj": page})
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("accounts:notices")
