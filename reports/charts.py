@@ -36,15 +36,21 @@ def weekly_completions(requirement, visible, parent, filters=None, as_of_date=No
     return series
 
 
-def line_points(series, width=600, height=160, pad=24):
-    """SVG polyline points for a cumulative series, scaled into the box."""
+def line_dots(series, width=600, height=160, pad=24):
+    """[(x, y, cumulative)] for a cumulative series, scaled into the SVG box."""
     if not series:
-        return ""
+        return []
     top = max(cumulative for _week, _count, cumulative in series) or 1
     step = (width - 2 * pad) / max(1, len(series) - 1)
-    points = []
-    for index, (_week, _count, cumulative) in enumerate(series):
-        x = pad + index * step
-        y = height - pad - (height - 2 * pad) * cumulative / top
-        points.append(f"{x:.1f},{y:.1f}")
-    return " ".join(points)
+    return [
+        (
+            round(pad + index * step, 1),
+            round(height - pad - (height - 2 * pad) * cumulative / top, 1),
+            cumulative,
+        )
+        for index, (_week, _count, cumulative) in enumerate(series)
+    ]
+
+
+def line_points(dots):
+    return " ".join(f"{x},{y}" for x, y, _label in dots)

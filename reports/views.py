@@ -12,7 +12,7 @@ from organisations.place_types import PLACE_TYPES
 from organisations.scope import is_coordinator
 
 from . import exports
-from .charts import line_points, weekly_completions
+from .charts import line_dots, line_points, weekly_completions
 from .rollup import STATUSES, people, rollup, totals
 from .selection import read_selection
 from .services import MAX_RECIPIENTS, send_reminders
@@ -72,7 +72,8 @@ def report(request):
             rows=rows,
             total=totals(rows),
             series=series,
-            line_points=line_points(series),
+            line_points=line_points(line_dots(series)),
+            line_dots=line_dots(series),
             ancestors=_breadcrumbs(selection),
         )
     return render(request, "reports/report.html", context)
