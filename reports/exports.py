@@ -31,7 +31,10 @@ def _header_lines(selection, user):
     moment = selection.as_of.isoformat() if selection.as_of else _("today")
     return [
         [_("Scope"), scope],
-        [_("Training requirement"), f"{requirement.course.title} · {requirement.organisation.name}"],
+        [
+            _("Training requirement"),
+            f"{requirement.course.title} · {requirement.organisation.name}",
+        ],
         [_("As of"), moment],
         [
             _("Exported"),
