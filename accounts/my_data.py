@@ -9,6 +9,7 @@ is deleted: records stay for the statistics, the person's name and phone go.
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -29,14 +30,31 @@ class SectionData:
     single: bool = False  # one record shown as label: value pairs (the account itself)
 
     def as_json(self):
-        return self.rows[0] if self.single and self.rows else self.rows
+        rows = [{key: _json_value(value) for key, value in row.items()} for row in self.rows]
+        return rows[0] if self.single and rows else rows
 
     def display_rows(self):
-        return [[row.get(key, "") for key, _label in self.columns] for row in self.rows]
+        """[[(label, text)]] per row, so a phone can show each cell with its label."""
+        return [
+            [(label, _display_value(row.get(key, ""))) for key, label in self.columns]
+            for row in self.rows
+        ]
 
     def pairs(self):
-        row = self.rows[0] if self.rows else {}
-        return [(label, row.get(key, "")) for key, label in self.columns]
+        rows = self.display_rows()
+        return rows[0] if rows else []
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _display_value(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 @dataclass
@@ -74,10 +92,6 @@ def sections():
     return sorted(_SECTIONS.values(), key=lambda section: (section.order, section.key))
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def account_section(user):
     return SectionData(
         columns=[
@@ -94,8 +108,8 @@ def account_section(user):
                 "name": user.name,
                 "phone": user.phone or "",
                 "email": user.email,
-                "date_joined": _iso(user.date_joined),
-                "last_login": _iso(user.last_login),
+                "date_joined": user.date_joined,
+                "last_login": user.last_login,
             }
         ],
         single=True,
@@ -113,7 +127,7 @@ def collect_my_data(user):
 def export_my_data(user):
     """Everything stored about the person as a JSON-ready dict."""
     return {
-        "exported_at": _iso(timezone.now()),
+        "exported_at": timezone.now().isoformat(),
         **{section.key: data.as_json() for section, data in collect_my_data(user)},
     }
 

@@ -1,5 +1,6 @@
 """The memberships section of My data (/account/), and ending them when an account is deleted."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.my_data import SectionData, register_section
@@ -24,8 +25,8 @@ def membership_section(user):
                 "organisation": membership.organisation.name,
                 "role": str(membership.get_role_display()),
                 "number": membership.number,
-                "started_at": membership.started_at.date().isoformat(),
-                "ended_at": membership.ended_at.date().isoformat() if membership.ended_at else "",
+                "started_at": timezone.localdate(membership.started_at),
+                "ended_at": timezone.localdate(membership.ended_at) if membership.ended_at else "",
             }
             for membership in memberships
         ],
