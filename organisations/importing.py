@@ -49,12 +49,14 @@ COLUMNS = {
 REQUIRED_COLUMNS = ("name", "phone", "path", "role")
 PATH_SEPARATORS = ("／", "\\", ">")
 
-# One-time passwords: 12 characters from 31 without look-alikes, about 59 bits. They are hashed
-# with fewer PBKDF2 rounds than Django's default so 10,000 accounts take seconds, not an hour;
-# the person must change the password at first sign-in, when Django re-hashes at full strength.
+# One-time passwords: 12 random characters from 31 without look-alikes, about 59 bits: their
+# strength is their randomness, not the hash's work factor. So they are hashed with few PBKDF2
+# rounds, and 10,000 accounts take seconds instead of hours at Django's default (1,000,000).
+# At first sign-in Django re-hashes at full strength (the hasher reports must_update), and the
+# person must choose a new password anyway (must_change_password).
 ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
 ONE_TIME_PASSWORD_LENGTH = 12
-ONE_TIME_PASSWORD_ITERATIONS = 1000
+ONE_TIME_PASSWORD_ITERATIONS = 100
 
 
 class ImportFileError(Exception):
@@ -318,14 +320,14 @@ def plan_import(user, records):
 
     candidates = [row for row in planned if row.is_valid]
     phones = {row.phone for row in candidates}
-    users_by_phone, users_by_username = {}, {}
+    # Plain tuples, not model instances: tens of thousands of rows are read here.
+    users_by_phone, usernames = {}, set()
     for chunk in _chunks(phones):
-        for account in User.objects.filter(phone__in=chunk).only(
-            "pk", "name", "phone", "username", "is_active"
+        for account in User.objects.filter(phone__in=chunk).values_list(
+            "pk", "name", "phone", "is_active", named=True
         ):
             users_by_phone[account.phone] = account
-        for account in User.objects.filter(username__in=chunk).only("pk", "phone", "username"):
-            users_by_username[account.username] = account
+        usernames.update(User.objects.filter(username__in=chunk).values_list("username", flat=True))
 
     user_ids = {account.pk for account in users_by_phone.values()}
     organisation_ids = {row.organisation_id for row in candidates}
@@ -334,7 +336,7 @@ def plan_import(user, records):
         for membership in (
             Membership.objects.current()
             .filter(user_id__in=chunk, organisation_id__in=organisation_ids)
-            .only("pk", "user_id", "organisation_id", "role", "number")
+            .values_list("pk", "user_id", "organisation_id", "role", "number", named=True)
         ):
             memberships.setdefault((membership.user_id, membership.organisation_id), []).append(
                 membership
@@ -345,12 +347,13 @@ def plan_import(user, records):
         for membership in (
             Membership.objects.current()
             .filter(number__in=chunk, organisation_id__in=organisation_ids)
-            .only("pk", "user_id", "organisation_id", "number")
+            .exclude(number="")
+            .values_list("user_id", "organisation_id", "number", named=True)
         ):
             number_holders[(membership.organisation_id, membership.number)] = membership
 
     for row in candidates:
-        _plan_row(row, users_by_phone, users_by_username, memberships, number_holders)
+        _plan_row(row, users_by_phone, usernames, memberships, number_holders)
     for row in planned:
         if not row.is_valid:
             row.action = "error"
@@ -423,10 +426,10 @@ def _check_duplicates(planned):
                 row.problem("number_taken", _("row %(row)s") % {"row": first[0]})
 
 
-def _plan_row(row, users_by_phone, users_by_username, memberships, number_holders):
+def _plan_row(row, users_by_phone, usernames, memberships, number_holders):
     account = users_by_phone.get(row.phone)
     if account is None:
-        if row.phone in users_by_username:
+        if row.phone in usernames:
             row.problem("login_taken")
             return
         holder = number_holders.get((row.organisation_id, row.number)) if row.number else None

@@ -1,3 +1,5 @@
+from datetime import datetime, time
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -154,5 +156,4 @@ class JoinCodeForm(forms.Form):
         expires_on = self.cleaned_data.get("expires_on")
         if not expires_on:
             return None
-        end_of_day = timezone.datetime.combine(expires_on, timezone.datetime.max.time())
-        return timezone.make_aware(end_of_day)
+        return timezone.make_aware(datetime.combine(expires_on, time.max))
