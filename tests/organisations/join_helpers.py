@@ -23,6 +23,9 @@ def build_district():
     )
     klass = OrganisationFactory(name="三年级2班", kind=Kind.CLASS, parent=school)
     other_unit = OrganisationFactory(name="示例练塘养老院", kind=Kind.UNIT, parent=other_town)
+    bureau = OrganisationFactory(
+        name="区教育局", kind=Kind.DEPARTMENT, sector="education", parent=district
+    )
     return {
         "district": district,
         "town": town,
@@ -31,6 +34,7 @@ def build_district():
         "school": school,
         "class": klass,
         "other_unit": other_unit,
+        "bureau": bureau,
     }
 
 
