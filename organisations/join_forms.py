@@ -137,7 +137,15 @@ class JoinAsSignedInForm(forms.Form):
 class JoinCodeForm(forms.Form):
     """What a coordinator chooses for a new code: the role it grants and an optional expiry."""
 
-    role = forms.ChoiceField(label=_("Role granted"), choices=Membership.Role.choices)
+    # Never 协调员: a code on a poster must not hand out the right to see other people's data.
+    role = forms.ChoiceField(
+        label=_("Role granted"),
+        choices=[
+            (value, label)
+            for value, label in Membership.Role.choices
+            if value != Membership.Role.COORDINATOR
+        ],
+    )
     expires_on = forms.DateField(
         label=_("Valid until (optional)"),
         required=False,

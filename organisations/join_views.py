@@ -18,7 +18,7 @@ from .join_forms import (
     StudentRegistrationForm,
 )
 from .join_posters import join_code_poster_pdf, join_code_qr_svg
-from .models import JoinCode, Membership
+from .models import JoinCode, Membership, Organisation
 from .scope import get_visible_organisation_or_404, visible_organisations
 
 SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -198,6 +198,16 @@ def student_welcome(request):
 # Coordinator pages ---------------------------------------------------------------------------
 
 
+# The role a new code usually grants, by the kind of organisation: one click less for most.
+DEFAULT_CODE_ROLES = {
+    Organisation.Kind.CLASS: Membership.Role.STUDENT,
+    Organisation.Kind.SCHOOL: Membership.Role.TEACHER,
+    Organisation.Kind.VOLUNTEER_TEAM: Membership.Role.VOLUNTEER,
+    Organisation.Kind.COMMUNITY: Membership.Role.CADRE,
+    Organisation.Kind.VILLAGE: Membership.Role.CADRE,
+}
+
+
 def join_url_for(request, join_code):
     return request.build_absolute_uri(reverse("organisations:join_code", args=[join_code.code]))
 
@@ -206,7 +216,8 @@ def join_url_for(request, join_code):
 def manage_join_codes(request, pk):
     """The codes of one organisation in the coordinator's scope, with a form for a new one."""
     organisation = get_visible_organisation_or_404(request.user, pk)
-    form = JoinCodeForm(request.POST or None)
+    default_role = DEFAULT_CODE_ROLES.get(organisation.kind, Membership.Role.STAFF)
+    form = JoinCodeForm(request.POST or None, initial={"role": default_role})
     if request.method == "POST" and form.is_valid():
         join_code = join.create_join_code(
             organisation,

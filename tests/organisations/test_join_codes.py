@@ -54,6 +54,7 @@ def test_code_without_expiry_works_until_disabled(client, tree, town_coordinator
     "data",
     [
         {"role": "emperor"},
+        {"role": "coordinator"},
         {"role": "staff", "expires_on": "2020-01-01"},
         {"role": "staff", "expires_on": "not a date"},
     ],
