@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
+    path("account/", include("accounts.urls_my_data")),
     path("", include("organisations.urls")),
     path("", include("quizzes.urls")),
     path("", include("courses.urls")),

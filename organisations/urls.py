@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import manage_views
 
@@ -36,4 +36,5 @@ urlpatterns = [
         manage_views.reset_password,
         name="manage_reset_password",
     ),
+    path("", include("organisations.urls_join")),
 ]

@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .validators import mainland_mobile_validator, normalise_phone
+
+
+class ContactDetailsForm(forms.ModelForm):
+    """Name and phone; a phone used by another account is an error at the phone field."""
+
+    name = forms.CharField(
+        label=_("Real name"),
+        max_length=60,
+        error_messages={"required": _("Enter your real name.")},
+    )
+    # Longer than the stored 11 digits: people type spaces, dashes or +86, removed in clean.
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["name", "phone"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Enter your real name."))
+        return name
+
+    def clean_phone(self):
+        phone = normalise_phone(self.cleaned_data.get("phone")) or None
+        if phone:
+            mainland_mobile_validator(phone)
+            taken = (
+                get_user_model().objects.filter(phone=phone).exclude(pk=self.instance.pk).exists()
+            )
+            if taken:
+                raise ValidationError(
+                    _("This phone number is already used by another account."), code="unique"
+                )
+        return phone
+
+
+class DeleteAccountForm(forms.Form):
+    """The person's password, to be sure it is them and that they mean it."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not correct."))
+        return password

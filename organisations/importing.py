@@ -1,0 +1,668 @@
+"""Member import from Excel (xlsx) or CSV: read, plan (the preview), and apply in one transaction.
+
+The phone number is the key of a person. A row says: this person, with this name, holds this
+role in this organisation (with an optional staff or student number). Planning compares every
+row with the database and the coordinator's scope and says, per row, what would happen or what
+is wrong; nothing is written. Applying plans again, refuses if the plan is no longer the one the
+coordinator saw, and writes every valid row, or nothing, with bulk queries.
+"""
+
+import csv
+import hashlib
+import io
+import os
+import secrets
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import openpyxl
+from openpyxl.styles import Font
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.validators import mainland_mobile_validator, normalise_phone
+
+from .models import Membership, Organisation
+from .scope import visible_organisations
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# Physical rows read before giving up, so a sheet padded with empty rows cannot keep us busy.
+MAX_PHYSICAL_ROWS = MAX_ROWS * 3
+CHUNK = 500
+
+COLUMNS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "path": "组织路径",
+    "role": "角色",
+    "number": "编号",
+}
+REQUIRED_COLUMNS = ("name", "phone", "path", "role")
+PATH_SEPARATORS = ("／", "\\", ">")
+
+# One-time passwords: 12 random characters from 31 without look-alikes, about 59 bits: their
+# strength is their randomness, not the hash's work factor. So they are hashed with few PBKDF2
+# rounds, and 10,000 accounts take seconds instead of hours at Django's default (1,000,000).
+# At first sign-in Django re-hashes at full strength (the hasher reports must_update), and the
+# person must choose a new password anyway (must_change_password).
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
+ONE_TIME_PASSWORD_LENGTH = 12
+ONE_TIME_PASSWORD_ITERATIONS = 100
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a member sheet; the message says why, in the user's language."""
+
+
+class PlanChanged(Exception):
+    """The database or the file changed since the preview: nothing was saved."""
+
+
+# Problems a row can have: a code (to group them in the preview) and a message.
+PROBLEMS = {
+    "name_missing": gettext_lazy("Name missing"),
+    "phone_missing": gettext_lazy("Phone missing"),
+    "phone_invalid": gettext_lazy("Not a valid mainland mobile number"),
+    "path_missing": gettext_lazy("Organisation path missing"),
+    "path_unknown": gettext_lazy("No organisation with this path"),
+    "path_ambiguous": gettext_lazy("Several organisations have this path"),
+    "path_inactive": gettext_lazy("The organisation is deactivated"),
+    "out_of_scope": gettext_lazy("The organisation is outside your area"),
+    "role_missing": gettext_lazy("Role missing"),
+    "role_unknown": gettext_lazy("Unknown role"),
+    "duplicate": gettext_lazy("Duplicate in the file"),
+    "name_conflict": gettext_lazy("Same phone with a different name in the file"),
+    "number_taken": gettext_lazy("The number is already used in this organisation"),
+    "number_too_long": gettext_lazy("The number is longer than 30 characters"),
+    "name_too_long": gettext_lazy("The name is longer than 60 characters"),
+    "login_taken": gettext_lazy("The phone is already another account's login name"),
+    "account_inactive": gettext_lazy("The account with this phone is deactivated"),
+}
+
+
+@dataclass
+class PlannedRow:
+    """One row of the sheet and what the import will do with it."""
+
+    row: int
+    name: str
+    phone: str
+    path: str
+    role_text: str
+    number: str
+    role: str = ""
+    organisation_id: int | None = None
+    user_id: int | None = None
+    action: str = ""  # create, add, update, unchanged, error
+    problems: list = field(default_factory=list)  # [(code, detail)]
+    changes: list = field(default_factory=list)  # human-readable updates
+    name_update: bool = False
+    end_membership_ids: list = field(default_factory=list)
+    number_update_membership_id: int | None = None
+
+    @property
+    def is_valid(self):
+        return not self.problems
+
+    def problem(self, code, detail=""):
+        self.problems.append((code, detail))
+
+    def problem_messages(self):
+        return [
+            f"{PROBLEMS[code]}{'：' + detail if detail else ''}" for code, detail in self.problems
+        ]
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def file_digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores a typed phone number as a number: 13812345678.0.
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip().lstrip("'").strip()
+
+
+def read_sheet(filename, data):
+    """The data rows of an uploaded sheet as dicts with our column keys and the row number.
+
+    Raises ImportFileError for anything that is not a member sheet we can read.
+    """
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB. Split it into smaller files."))
+    extension = os.path.splitext(filename or "")[1].lower()
+    if extension == ".xlsx":
+        rows = _xlsx_rows(data)
+    elif extension == ".csv":
+        rows = _csv_rows(data)
+    elif extension == ".xls":
+        raise ImportFileError(
+            _("Old .xls files are not supported: save the sheet as .xlsx in Excel or WPS.")
+        )
+    else:
+        raise ImportFileError(_("Upload an Excel file (.xlsx) or a CSV file (.csv)."))
+    return _data_rows(rows)
+
+
+def _xlsx_rows(data):
+    if not data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(_("This file is not a real Excel file (.xlsx)."))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        for index, values in enumerate(sheet.iter_rows(values_only=True)):
+            if index >= MAX_PHYSICAL_ROWS:
+                raise ImportFileError(_("The file has more than 20,000 rows."))
+            yield [_cell_text(value) for value in values]
+        workbook.close()
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError) as error:
+        raise ImportFileError(_("This file is not a real Excel file (.xlsx).")) from error
+    except Exception as error:  # openpyxl raises many kinds on damaged files; all mean the same
+        raise ImportFileError(_("This file is not a real Excel file (.xlsx).")) from error
+
+
+def _csv_rows(data):
+    if b"\x00" in data[:8192]:
+        raise ImportFileError(_("This file is not a CSV text file."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # Excel in Chinese Windows saves "CSV" as GB18030/GBK; accept it rather than refuse.
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(_("Save the CSV file as UTF-8 and upload it again.")) from error
+    try:
+        for index, values in enumerate(csv.reader(io.StringIO(text, newline=""))):
+            if index >= MAX_PHYSICAL_ROWS:
+                raise ImportFileError(_("The file has more than 20,000 rows."))
+            yield [_cell_text(value) for value in values]
+    except csv.Error as error:
+        raise ImportFileError(_("This file is not a CSV text file.")) from error
+
+
+def _data_rows(rows):
+    header_map = None
+    result = []
+    for row_number, values in enumerate(rows, start=1):
+        if not any(values):
+            continue
+        if header_map is None:
+            header_map = _header_map(values)
+            continue
+        if len(result) >= MAX_ROWS:
+            raise ImportFileError(_("The file has more than 20,000 rows."))
+        record = {"row": row_number}
+        for key, index in header_map.items():
+            record[key] = values[index] if index < len(values) else ""
+        record.setdefault("number", "")
+        result.append(record)
+    if header_map is None:
+        raise ImportFileError(_("The file is empty."))
+    if not result:
+        raise ImportFileError(_("The file has a header row but no members."))
+    return result
+
+
+def _header_map(values):
+    by_label = {label: key for key, label in COLUMNS.items()}
+    header_map = {}
+    for index, value in enumerate(values):
+        key = by_label.get(value.replace(" ", "").replace("\ufeff", ""))
+        if key and key not in header_map:
+            header_map[key] = index
+    missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in header_map]
+    if missing:
+        raise ImportFileError(
+            _(
+                "The first row must name the columns %(columns)s; missing: %(missing)s. "
+                "Download the template and copy your data into it."
+            )
+            % {"columns": "、".join(COLUMNS.values()), "missing": "、".join(missing)}
+        )
+    return header_map
+
+
+# Planning --------------------------------------------------------------------------------------
+
+
+def role_lookup():
+    """Role names people write in a sheet, in Chinese or English, to the stored value."""
+    lookup = {}
+    for value, label in Membership.Role.choices:
+        lookup[value] = value
+        lookup[str(label).lower()] = value
+        with translation.override("zh-hans"):
+            lookup[str(label)] = value
+    aliases = {
+        "责任人": Membership.Role.RESPONSIBLE,
+        "管理人": Membership.Role.MANAGER,
+        "消控室值班人员": Membership.Role.OPERATOR,
+        "值班操作人员": Membership.Role.OPERATOR,
+        "消控员": Membership.Role.OPERATOR,
+        "职工": Membership.Role.STAFF,
+        "老师": Membership.Role.TEACHER,
+        "骨干": Membership.Role.CADRE,
+        "协调人": Membership.Role.COORDINATOR,
+    }
+    lookup.update(aliases)
+    return lookup
+
+
+def _normalise_path(text):
+    for separator in PATH_SEPARATORS:
+        text = text.replace(separator, "/")
+    return "/".join(part.strip() for part in text.split("/") if part.strip())
+
+
+def organisation_paths():
+    """Every organisation's name path ("青浦区/朱家角镇/…") to the ids that carry it."""
+    names_by_path = {}
+    paths = {}
+    step = Organisation.steplen
+    for pk, tree_path, name, is_active in Organisation.objects.order_by("path").values_list(
+        "pk", "path", "name", "is_active"
+    ):
+        parent_names = names_by_path.get(tree_path[:-step], "")
+        full = f"{parent_names}/{name.strip()}" if parent_names else name.strip()
+        names_by_path[tree_path] = full
+        paths.setdefault(full, []).append((pk, is_active))
+    return paths
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def plan_import(user, records):
+    """What importing these rows would do, row by row; writes nothing."""
+    User = get_user_model()
+    roles = role_lookup()
+    paths = organisation_paths()
+    visible = set(visible_organisations(user).values_list("pk", flat=True))
+    planned = []
+    for record in records:
+        row = PlannedRow(
+            row=record["row"],
+            name=record.get("name", "").strip(),
+            phone=record.get("phone", "").strip(),
+            path=record.get("path", "").strip(),
+            role_text=record.get("role", "").strip(),
+            number=record.get("number", "").strip(),
+        )
+        _check_fields(row, roles, paths, visible)
+        planned.append(row)
+
+    _check_duplicates(planned)
+
+    candidates = [row for row in planned if row.is_valid]
+    phones = {row.phone for row in candidates}
+    # Plain tuples, not model instances: tens of thousands of rows are read here.
+    users_by_phone, usernames = {}, set()
+    for chunk in _chunks(phones):
+        for account in User.objects.filter(phone__in=chunk).values_list(
+            "pk", "name", "phone", "is_active", named=True
+        ):
+            users_by_phone[account.phone] = account
+        usernames.update(User.objects.filter(username__in=chunk).values_list("username", flat=True))
+
+    user_ids = {account.pk for account in users_by_phone.values()}
+    organisation_ids = {row.organisation_id for row in candidates}
+    memberships = {}
+    for chunk in _chunks(user_ids):
+        for membership in (
+            Membership.objects.current()
+            .filter(user_id__in=chunk, organisation_id__in=organisation_ids)
+            .values_list("pk", "user_id", "organisation_id", "role", "number", named=True)
+        ):
+            memberships.setdefault((membership.user_id, membership.organisation_id), []).append(
+                membership
+            )
+    numbers = {row.number for row in candidates if row.number}
+    number_holders = {}
+    for chunk in _chunks(numbers):
+        for membership in (
+            Membership.objects.current()
+            .filter(number__in=chunk, organisation_id__in=organisation_ids)
+            .exclude(number="")
+            .values_list("user_id", "organisation_id", "number", named=True)
+        ):
+            number_holders[(membership.organisation_id, membership.number)] = membership
+
+    for row in candidates:
+        _plan_row(row, users_by_phone, usernames, memberships, number_holders)
+    for row in planned:
+        if not row.is_valid:
+            row.action = "error"
+    return planned
+
+
+def _check_fields(row, roles, paths, visible):
+    if not row.name:
+        row.problem("name_missing")
+    elif len(row.name) > 60:
+        row.problem("name_too_long")
+    if not row.phone:
+        row.problem("phone_missing")
+    else:
+        row.phone = normalise_phone(row.phone) or ""
+        try:
+            mainland_mobile_validator(row.phone)
+        except ValidationError:
+            row.problem("phone_invalid", row.phone)
+    if not row.path:
+        row.problem("path_missing")
+    else:
+        matches = paths.get(_normalise_path(row.path), [])
+        if not matches:
+            row.problem("path_unknown", row.path)
+        elif len(matches) > 1:
+            row.problem("path_ambiguous", row.path)
+        else:
+            organisation_id, is_active = matches[0]
+            if organisation_id not in visible:
+                row.problem("out_of_scope", row.path)
+            elif not is_active:
+                row.problem("path_inactive", row.path)
+            else:
+                row.organisation_id = organisation_id
+    if not row.role_text:
+        row.problem("role_missing")
+    else:
+        role = roles.get(row.role_text) or roles.get(row.role_text.lower())
+        if role:
+            row.role = role
+        else:
+            row.problem("role_unknown", row.role_text)
+    if len(row.number) > 30:
+        row.problem("number_too_long")
+
+
+def _check_duplicates(planned):
+    seen_place, seen_name, seen_number = {}, {}, {}
+    for row in planned:
+        if not row.phone or any(code.startswith("phone") for code, _detail in row.problems):
+            continue
+        if row.organisation_id:
+            key = (row.phone, row.organisation_id)
+            if key in seen_place:
+                row.problem(
+                    "duplicate",
+                    _("same person and organisation as row %(row)s") % {"row": seen_place[key]},
+                )
+            else:
+                seen_place[key] = row.row
+        if row.name:
+            first = seen_name.setdefault(row.phone, (row.row, row.name))
+            if first[1] != row.name:
+                row.problem("name_conflict", _("row %(row)s") % {"row": first[0]})
+        if row.number and row.organisation_id:
+            key = (row.organisation_id, row.number)
+            first = seen_number.setdefault(key, (row.row, row.phone))
+            if first[1] != row.phone:
+                row.problem("number_taken", _("row %(row)s") % {"row": first[0]})
+
+
+def _plan_row(row, users_by_phone, usernames, memberships, number_holders):
+    account = users_by_phone.get(row.phone)
+    if account is None:
+        if row.phone in usernames:
+            row.problem("login_taken")
+            return
+        holder = number_holders.get((row.organisation_id, row.number)) if row.number else None
+        if holder:
+            row.problem("number_taken", row.number)
+            return
+        row.action = "create"
+        return
+    if not account.is_active:
+        row.problem("account_inactive")
+        return
+    row.user_id = account.pk
+    if row.number:
+        holder = number_holders.get((row.organisation_id, row.number))
+        if holder and holder.user_id != account.pk:
+            row.problem("number_taken", row.number)
+            return
+    if account.name != row.name:
+        row.name_update = True
+        row.changes.append(_("name: %(old)s → %(new)s") % {"old": account.name, "new": row.name})
+    held = memberships.get((account.pk, row.organisation_id), [])
+    same_role = next((m for m in held if m.role == row.role), None)
+    if same_role is None:
+        # A different role here replaces the old one (history kept by ending it); coordinator
+        # roles are only ever changed in /manage/, so a sheet cannot lock a coordinator out.
+        replaced = [m for m in held if m.role != row.role and m.role != Membership.Role.COORDINATOR]
+        if replaced:
+            row.end_membership_ids = [m.pk for m in replaced]
+            old_labels = "、".join(str(Membership.Role(m.role).label) for m in replaced)
+            row.changes.append(
+                _("role: %(old)s → %(new)s")
+                % {"old": old_labels, "new": Membership.Role(row.role).label}
+            )
+            row.action = "update"
+        else:
+            row.action = "add"
+    else:
+        if row.number and same_role.number != row.number:
+            row.number_update_membership_id = same_role.pk
+            row.changes.append(
+                _("number: %(old)s → %(new)s") % {"old": same_role.number or "—", "new": row.number}
+            )
+        row.action = "update" if row.changes else "unchanged"
+    if row.action == "unchanged" and row.name_update:
+        row.action = "update"
+
+
+def plan_digest(planned):
+    """A fingerprint of what the import will do; confirming refuses if it has changed."""
+    digest = hashlib.sha256()
+    for row in planned:
+        digest.update(
+            repr(
+                (
+                    row.row,
+                    row.action,
+                    row.user_id,
+                    row.organisation_id,
+                    row.role,
+                    row.name,
+                    row.phone,
+                    row.number,
+                    tuple(row.end_membership_ids),
+                    row.number_update_membership_id,
+                )
+            ).encode()
+        )
+    return digest.hexdigest()
+
+
+def summarise(planned):
+    """Counts per action and per problem, for the top of the preview."""
+    actions = dict.fromkeys(("create", "add", "update", "unchanged", "error"), 0)
+    problems = {}
+    for row in planned:
+        actions[row.action] = actions.get(row.action, 0) + 1
+        for code, _detail in row.problems:
+            problems[code] = problems.get(code, 0) + 1
+    problem_list = sorted(
+        ((str(PROBLEMS[code]), count, code) for code, count in problems.items()),
+        key=lambda item: -item[1],
+    )
+    return {"actions": actions, "problems": problem_list, "total": len(planned)}
+
+
+# Applying --------------------------------------------------------------------------------------
+
+
+def generate_one_time_password():
+    return "".join(
+        secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _index in range(ONE_TIME_PASSWORD_LENGTH)
+    )
+
+
+def hash_one_time_passwords(passwords):
+    """Hashes for many one-time passwords at once (see ONE_TIME_PASSWORD_ITERATIONS)."""
+    hasher = get_hasher("default")
+    if isinstance(hasher, PBKDF2PasswordHasher):
+
+        def encode(password):
+            return hasher.encode(password, hasher.salt(), ONE_TIME_PASSWORD_ITERATIONS)
+
+        # hashlib's PBKDF2 releases the GIL, so threads use every core.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            return list(pool.map(encode, passwords))
+    return [make_password(password) for password in passwords]
+
+
+@dataclass
+class ImportResult:
+    """What an import did: new accounts with their one-time passwords, updates, counts."""
+
+    created: list  # [(row, name, username, password)]
+    added: int
+    updated: list  # [(row, name, phone, changes)]
+    unchanged: int
+    skipped: int
+
+
+def apply_import(user, records, expected_digest):
+    """Save every valid row in one transaction, or nothing if the plan differs from the preview."""
+    User = get_user_model()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            planned = plan_import(user, records)
+            if plan_digest(planned) != expected_digest:
+                raise PlanChanged
+            valid = [row for row in planned if row.is_valid]
+
+            new_rows = [row for row in valid if row.action == "create"]
+            passwords = [generate_one_time_password() for _row in new_rows]
+            hashes = hash_one_time_passwords(passwords)
+            User.objects.bulk_create(
+                [
+                    User(
+                        username=row.phone,
+                        phone=row.phone,
+                        name=row.name,
+                        password=hashed,
+                        must_change_password=True,
+                    )
+                    for row, hashed in zip(new_rows, hashes, strict=True)
+                ],
+                batch_size=CHUNK,
+            )
+            ids_by_phone = {}
+            for chunk in _chunks(row.phone for row in new_rows):
+                ids_by_phone.update(User.objects.filter(phone__in=chunk).values_list("phone", "pk"))
+            for row in new_rows:
+                row.user_id = ids_by_phone[row.phone]
+
+            renamed = [User(pk=row.user_id, name=row.name) for row in valid if row.name_update]
+            User.objects.bulk_update(renamed, ["name"], batch_size=CHUNK)
+
+            ended = [pk for row in valid for pk in row.end_membership_ids]
+            for chunk in _chunks(ended):
+                Membership.objects.filter(pk__in=chunk).update(ended_at=now)
+
+            renumbered = [
+                Membership(pk=row.number_update_membership_id, number=row.number)
+                for row in valid
+                if row.number_update_membership_id
+            ]
+            Membership.objects.bulk_update(renumbered, ["number"], batch_size=CHUNK)
+
+            Membership.objects.bulk_create(
+                [
+                    Membership(
+                        user_id=row.user_id,
+                        organisation_id=row.organisation_id,
+                        role=row.role,
+                        number=row.number,
+                        started_at=now,
+                    )
+                    for row in valid
+                    if row.action in ("create", "add") or row.end_membership_ids
+                ],
+                batch_size=CHUNK,
+            )
+    except IntegrityError as clash:
+        # Someone else saved a clashing phone or number between the plan and the write.
+        raise PlanChanged from clash
+    return ImportResult(
+        created=[
+            (row.row, row.name, row.phone, password)
+            for row, password in zip(new_rows, passwords, strict=True)
+        ],
+        added=sum(1 for row in valid if row.action == "add"),
+        updated=[(row.row, row.name, row.phone, row.changes) for row in valid if row.changes],
+        unchanged=sum(1 for row in valid if row.action == "unchanged"),
+        skipped=len(planned) - len(valid),
+    )
+
+
+# Sheets we hand out ----------------------------------------------------------------------------
+
+
+def _workbook_bytes(header, rows, title):
+    workbook = openpyxl.Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        sheet.append(values)
+    for column, width in zip("ABCDEF", (14, 16, 44, 16, 12, 20), strict=False):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_workbook(example_path):
+    """The sheet to fill in: the header row and one example row."""
+    with translation.override("zh-hans"):
+        example_role = str(Membership.Role.STAFF.label)
+    example_name = _("Zhang San (example: replace this row)")
+    return _workbook_bytes(
+        list(COLUMNS.values()),
+        [[example_name, "13800000000", example_path, example_role, ""]],
+        _("Members"),
+    )
+
+
+def passwords_workbook(created):
+    """The new accounts and their one-time passwords, to hand out once."""
+    return _workbook_bytes(
+        [_("Row"), _("Name"), _("Login name (phone)"), _("One-time password"), _("Note")],
+        [
+            [row, name, username, password, _("Must be changed at first sign-in")]
+            for row, name, username, password in created
+        ],
+        _("New accounts"),
+    )

@@ -1,0 +1,47 @@
+"""The memberships section of My data (/account/), and ending them when an account is deleted."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.my_data import SectionData, register_section
+
+from .models import Membership
+
+
+def membership_section(user):
+    memberships = (
+        Membership.objects.filter(user=user).select_related("organisation").order_by("-started_at")
+    )
+    return SectionData(
+        columns=[
+            ("organisation", _("Organisation")),
+            ("role", _("Role")),
+            ("number", _("Number")),
+            ("started_at", _("Joined")),
+            ("ended_at", _("Left")),
+        ],
+        rows=[
+            {
+                "organisation": membership.organisation.name,
+                "role": str(membership.get_role_display()),
+                "number": membership.number,
+                "started_at": timezone.localdate(membership.started_at),
+                "ended_at": timezone.localdate(membership.ended_at) if membership.ended_at else "",
+            }
+            for membership in memberships
+        ],
+    )
+
+
+def end_memberships(user, now):
+    Membership.objects.current().filter(user=user).update(ended_at=now)
+
+
+register_section(
+    "memberships",
+    _("Organisations and roles"),
+    membership_section,
+    order=10,
+    anonymise=end_memberships,
+    empty_text=_("You do not belong to any organisation yet."),
+)
