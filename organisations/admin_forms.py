@@ -7,6 +7,12 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import Organisation
 
+TREE_INDENT = "\u3000"  # an ideographic space: one Chinese character wide
+
+
+def indented_label(organisation):
+    return f"{TREE_INDENT * (organisation.depth - 1)}{organisation.name}"
+
 
 class OrganisationAdminForm(WagtailAdminModelForm):
     """Add an organisation under a parent, or move one (with its subtree) to a new parent."""
@@ -33,7 +39,8 @@ class OrganisationAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].label_from_instance = lambda node: node.full_name()
+        # Indented by depth in tree order: no query per option (full_name() would need one).
+        self.fields["parent"].label_from_instance = indented_label
         self.fields = {"parent": self.fields.pop("parent"), **self.fields}
         if self.instance.pk:
             self.initial["parent"] = self.instance.get_parent()

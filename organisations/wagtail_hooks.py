@@ -10,13 +10,13 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .admin_forms import OrganisationAdminForm
+from .admin_forms import TREE_INDENT, OrganisationAdminForm
 from .models import Organisation
 
 
 def indented_name(organisation):
     """Indent by depth so the listing, ordered by path, reads as a tree."""
-    indent = "\u3000" * (organisation.depth - 1)
+    indent = TREE_INDENT * (organisation.depth - 1)
     return f"{indent}{'└ ' if organisation.depth > 1 else ''}{organisation.name}"
 
 
