@@ -12,7 +12,7 @@ where access is decided.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 
@@ -64,10 +64,14 @@ def coordinator_scope(user):
     for path in subtree_paths:
         condition |= Q(path__startswith=path)
     if sector_rules:
-        # Everything at or below an organisation of the sector: the outer path starts with it.
-        sector_roots = Organisation.objects.filter(sector_rules).filter(
-            path=Substr(OuterRef("path"), 1, Length("path"))
-        )
+        # Everything at or below an organisation of the sector: one of its ancestors (or itself)
+        # is of the sector. Ancestors' paths are the prefixes of a path, so each is found by
+        # equality on the indexed path column rather than by scanning the sector.
+        deepest = Organisation.objects.aggregate(deepest=Max("depth"))["deepest"] or 1
+        ancestor_or_self = Q()
+        for depth in range(1, deepest + 1):
+            ancestor_or_self |= Q(path=Substr(OuterRef("path"), 1, depth * Organisation.steplen))
+        sector_roots = Organisation.objects.filter(sector_rules).filter(ancestor_or_self)
         condition |= Q(Exists(sector_roots))
     return Organisation.objects.filter(condition)
 

@@ -57,6 +57,9 @@ def world(db):
         "elsewhere": elsewhere,
         "elsewhere_unit": elsewhere_unit,
     }
+    # Organisations are kept sorted by name, so adding one can renumber the paths of others.
+    for organisation in orgs.values():
+        organisation.refresh_from_db()
     people = {
         "district": coordinator(district, "district"),
         "town": coordinator(town, "town"),

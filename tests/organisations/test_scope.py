@@ -82,3 +82,22 @@ def test_outside_the_scope_is_a_404(district):
         get_visible_organisation_or_404(user, district["other_school"].pk)
     with pytest.raises(Http404):
         get_visible_organisation_or_404(user, "not-a-number")
+
+
+def test_scope_roots_are_the_top_organisations_of_the_scope(district):
+    from organisations.scope import scope_roots
+
+    town = coordinator_of(district["town"])
+    assert names(scope_roots(visible_organisations(town))) == {"朱家角镇"}
+    bureau = coordinator_of(district["bureau"])
+    assert names(scope_roots(visible_organisations(bureau))) == {"区教育局", "示例小学", "示例中学"}
+
+
+def test_visible_people_are_those_with_a_membership_in_scope(district):
+    from organisations.scope import visible_people
+
+    inside = MembershipFactory(organisation=district["unit"]).user
+    outside = MembershipFactory(organisation=district["other_school"]).user
+    people = set(visible_people(coordinator_of(district["town"])))
+    assert inside in people
+    assert outside not in people

@@ -1,0 +1,1 @@
+"""Data generator and benchmark runner for the organisation tree at district scale."""
