@@ -4,9 +4,10 @@ from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_PASSWORD
 from home import demo as home_demo
+from quizzes import demo as quizzes_demo
 
 # Each app's loader, in dependency order. Each creates only what is missing.
-LOADERS = [home_demo.load]
+LOADERS = [home_demo.load, quizzes_demo.load]
 
 
 class Command(BaseCommand):
