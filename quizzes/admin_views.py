@@ -32,7 +32,12 @@ def cell_text(value):
 
 
 class PermissionRequired:
+    """Editors' pages: a permission, and the page title as the last breadcrumb."""
+
     permission = ""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission):

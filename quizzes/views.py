@@ -23,7 +23,7 @@ def quiz_page(request, slug):
     if request.user.is_authenticated:
         attempts = list(quiz.attempts.filter(user=request.user).order_by("-started_at")[:20])
         open_attempt = next((a for a in attempts if a.is_open), None)
-    graded = sum(1 for a in attempts if not a.is_open)
+    graded = quiz.attempts.graded().filter(user=request.user).count() if attempts else 0
     refusal = None if open_attempt else start_refusal(request.user, quiz, graded_attempts=graded)
     return render(
         request,
@@ -189,6 +189,7 @@ def result_page(request, pk):
             chosen = picked.get(item["question"].id, set())
             item["options"] = [(c, c.id in chosen) for c in item["choices"]]
             item["is_correct"] = bool(correctness.get(item["question"].id))
+            item["answered"] = bool(chosen)
             review.append(item)
     quiz = attempt.quiz
     return render(
