@@ -342,17 +342,23 @@ class Attempt(models.Model):
     def question_count(self):
         return len(self.question_ids)
 
-    def shows_right_wrong(self):
-        policy = self.quiz.review_policy
-        if policy == Quiz.Review.ONCE_PASSED:
-            return bool(self.passed)
-        return policy in (Quiz.Review.RIGHT_WRONG, Quiz.Review.EXPLANATIONS)
+    def has_passed_quiz(self):
+        """This attempt passed, or the same person passed the quiz in another attempt."""
+        return bool(self.passed) or (
+            Attempt.objects.graded()
+            .filter(user_id=self.user_id, quiz_id=self.quiz_id, passed=True)
+            .exists()
+        )
 
-    def shows_explanations(self):
+    def review_level(self):
+        """What the result may show: "score", "right_wrong" or "explanations"."""
         policy = self.quiz.review_policy
         if policy == Quiz.Review.ONCE_PASSED:
-            return bool(self.passed)
-        return policy == Quiz.Review.EXPLANATIONS
+            return "explanations" if self.has_passed_quiz() else "score"
+        return {
+            Quiz.Review.RIGHT_WRONG: "right_wrong",
+            Quiz.Review.EXPLANATIONS: "explanations",
+        }.get(policy, "score")
 
 
 class Answer(models.Model):

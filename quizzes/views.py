@@ -179,8 +179,9 @@ def result_page(request, pk):
             return redirect("quizzes:attempt", pk=attempt.pk)
         services.grade_attempt(attempt)
         attempt.refresh_from_db()
-    show_right_wrong = attempt.shows_right_wrong()
-    show_explanations = attempt.shows_explanations()
+    level = attempt.review_level()
+    show_right_wrong = level in ("right_wrong", "explanations")
+    show_explanations = level == "explanations"
     review = []
     if show_right_wrong:
         picked = _picks(attempt)

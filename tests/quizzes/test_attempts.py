@@ -342,3 +342,16 @@ def test_attempt_page_submit_and_result_run_the_same_queries_for_5_and_50_questi
     large = _query_counts(client, learner, make_quiz, 50)
     assert small == large
     assert small["page"] <= 10 and small["submit"] <= 17 and small["result"] <= 11, small
+
+
+def test_quiz_page_query_count_does_not_grow_with_attempts(
+    client, learner, make_quiz, home_page, django_assert_max_num_queries
+):
+    quiz = make_quiz(3)
+    for _ in range(5):
+        services.submit_attempt(services.start_attempt(learner, quiz))
+    client.force_login(learner)
+    client.get("/")
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("quizzes:quiz", args=[quiz.slug]))
+    assert response.text.count(reverse("quizzes:start", args=[quiz.slug])) == 1

@@ -109,3 +109,61 @@ def test_demo_bank_is_large_valid_and_cites_its_basis():
         flags = ["ABCDEFGH"[i] in item["answer"] for i in range(len(item["choices"]))]
         assert not choice_set_errors(item["kind"], flags), item["stem"]
         assert "依据" in item["explanation"], item["stem"]
+
+
+def test_question_and_quiz_edit_pages_open(editor_client):
+    from tests.quizzes.factories import QuizFactory
+
+    question = QuestionFactory(tags=["消控室"])
+    quiz = QuizFactory(questions=[question], draws=[("消控室", 3)])
+    for name, pk in (
+        ("wagtailsnippets_quizzes_question:edit", question.pk),
+        ("wagtailsnippets_quizzes_quiz:edit", quiz.pk),
+    ):
+        response = editor_client.get(reverse(name, args=[pk]))
+        assert response.status_code == 200
+        assert question.stem in response.content.decode() or name.endswith("quiz:edit")
+
+
+def test_editor_creates_a_quiz_with_fixed_questions_and_a_draw(editor_client):
+    from quizzes.models import QuestionTag, Quiz
+
+    question = QuestionFactory(tags=["灭火器"])
+    tag = QuestionTag.objects.get(name="灭火器")
+    data = {
+        "title": "灭火器小测验",
+        "slug": "extinguisher-mini",
+        "intro": "",
+        "pass_mark": "80",
+        "time_limit_minutes": "15",
+        "attempts_allowed": "2",
+        "review_policy": "explanations",
+        "active": "on",
+        "fixed_questions-TOTAL_FORMS": "1",
+        "fixed_questions-INITIAL_FORMS": "0",
+        "fixed_questions-MIN_NUM_FORMS": "0",
+        "fixed_questions-MAX_NUM_FORMS": "1000",
+        "fixed_questions-0-question": str(question.pk),
+        "fixed_questions-0-ORDER": "1",
+        "fixed_questions-0-id": "",
+        "fixed_questions-0-DELETE": "",
+        "draw_rules-TOTAL_FORMS": "1",
+        "draw_rules-INITIAL_FORMS": "0",
+        "draw_rules-MIN_NUM_FORMS": "0",
+        "draw_rules-MAX_NUM_FORMS": "1000",
+        "draw_rules-0-tag": str(tag.pk),
+        "draw_rules-0-count": "5",
+        "draw_rules-0-difficulty": "",
+        "draw_rules-0-ORDER": "1",
+        "draw_rules-0-id": "",
+        "draw_rules-0-DELETE": "",
+    }
+    response = editor_client.post(reverse("wagtailsnippets_quizzes_quiz:add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    quiz = Quiz.objects.get(slug="extinguisher-mini")
+    assert list(quiz.fixed_questions.values_list("question_id", flat=True)) == [question.pk]
+    assert quiz.draw_rules.get().count == 5
+    bad = dict(data, slug="pass-too-high", pass_mark="120")
+    response = editor_client.post(reverse("wagtailsnippets_quizzes_quiz:add"), bad)
+    assert response.status_code == 200
+    assert not Quiz.objects.filter(slug="pass-too-high").exists()

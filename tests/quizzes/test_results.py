@@ -42,9 +42,12 @@ def test_explanations_policy_shows_key_and_basis(client, learner, make_quiz):
 def test_once_passed_policy_waits_for_a_pass(client, learner, make_quiz):
     quiz = make_quiz(3, review_policy=Quiz.Review.ONCE_PASSED)
     _, failed = finish(client, learner, quiz, right=False)
+    failed_url = failed.wsgi_request.path
     assert "依据" not in failed.content.decode()
     _, passed = finish(client, learner, quiz, right=True)
     assert "依据" in passed.content.decode()
+    # Once passed, the earlier failed attempt may show its review too.
+    assert "依据" in client.get(failed_url).content.decode()
 
 
 def test_retry_offered_only_while_attempts_remain(client, learner, make_quiz):
