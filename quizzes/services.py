@@ -122,7 +122,10 @@ def _refuse_if_closed(attempt, now):
 
 
 def _validated(attempt, answers):
-    """answers {question id: [choice ids]} checked against the attempt; refused if any is bad."""
+    """answers {question id: [choice ids]} checked against the attempt; refused if any is bad.
+
+    A question or choice an editor has deleted since the attempt started is dropped quietly.
+    """
     allowed = attempt.choice_order
     clean = {}
     for question_id, choice_ids in answers.items():
@@ -136,8 +139,14 @@ def _validated(attempt, answers):
         if not set(choice_ids) <= set(allowed[str(question_id)]):
             raise AnswerRefused(_("That choice does not belong to the question."))
         clean[question_id] = choice_ids
-    single = [q for q, c in clean.items() if len(c) > 1]
-    if single and Question.objects.filter(id__in=single).exclude(kind="multiple").exists():
+    if not clean:
+        return clean
+    kinds = dict(Question.objects.filter(id__in=list(clean)).values_list("id", "kind"))
+    live_choices = set(
+        Choice.objects.filter(question_id__in=list(kinds)).values_list("id", flat=True)
+    )
+    clean = {q: [c for c in ids if c in live_choices] for q, ids in clean.items() if q in kinds}
+    if any(len(ids) > 1 and kinds[q] != Question.Kind.MULTIPLE for q, ids in clean.items()):
         raise AnswerRefused(_("Only one choice may be picked for this question."))
     return clean
 
@@ -198,7 +207,9 @@ def grade_attempt(attempt, now=None):
 
 
 def _grade_locked(attempt, now):
-    question_ids = attempt.question_ids
+    # Questions deleted from the bank since the start no longer count.
+    live = set(Question.objects.filter(id__in=attempt.question_ids).values_list("id", flat=True))
+    question_ids = [q for q in attempt.question_ids if q in live]
     Answer.objects.bulk_create(
         [Answer(attempt=attempt, question_id=q, saved_at=now) for q in question_ids],
         ignore_conflicts=True,
