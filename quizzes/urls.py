@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "quizzes"
 
-urlpatterns = []
+urlpatterns = [
+    path("quizzes/attempts/<uuid:pk>/", views.attempt_page, name="attempt"),
+    path("quizzes/attempts/<uuid:pk>/answer/", views.save_answer_view, name="answer"),
+    path("quizzes/attempts/<uuid:pk>/submit/", views.submit_view, name="submit"),
+    path("quizzes/attempts/<uuid:pk>/result/", views.result_page, name="result"),
+    path("quizzes/<slug:slug>/", views.quiz_page, name="quiz"),
+    path("quizzes/<slug:slug>/start/", views.start_view, name="start"),
+]

@@ -1,0 +1,261 @@
+"""Editors' views in the Wagtail admin: question import (题库导入) and quiz statistics."""
+
+import secrets
+from io import BytesIO
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import importer, services
+from .forms import ImportUploadForm
+from .models import AnswerChoice, Attempt, Question, Quiz
+
+SESSION_KEY = "quizzes_import"
+PREVIEW_PROBLEM_ROWS = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def cell_text(value):
+    """Text for a spreadsheet cell; text starting like a formula is not run as one."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+class PermissionRequired:
+    """Editors' pages: a permission, and the page title as the last breadcrumb."""
+
+    permission = ""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def xlsx_response(workbook, filename):
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ImportView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
+    """Upload → preview (nothing saved) → confirm (valid rows saved in one transaction)."""
+
+    permission = "quizzes.add_question"
+    template_name = "quizzes/admin/import.html"
+    page_title = gettext_lazy("Import questions")
+    header_icon = "upload"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            return xlsx_response(importer.template_workbook(), "question-bank-template.xlsx")
+        return self.render_to_response(self.get_context_data(form=ImportUploadForm()))
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.confirm(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        preview = importer.read_workbook(form.cleaned_data["file"])
+        token = ""
+        if preview.valid_rows:
+            token = secrets.token_urlsafe(16)
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "rows": [r.as_data() for r in preview.valid_rows],
+            }
+        return self.render_to_response(
+            self.get_context_data(
+                form=ImportUploadForm(),
+                preview=preview,
+                token=token,
+                problem_rows=preview.problem_rows[:PREVIEW_PROBLEM_ROWS],
+                hidden_problems=max(0, len(preview.problem_rows) - PREVIEW_PROBLEM_ROWS),
+                valid_sample=preview.valid_rows[:PREVIEW_PROBLEM_ROWS],
+            )
+        )
+
+    def confirm(self, request):
+        stored = request.session.get(SESSION_KEY) or {}
+        if not stored or stored.get("token") != request.POST.get("token"):
+            messages.error(request, _("That preview has expired; upload the file again."))
+            return redirect("quizzes_import")
+        created = services.import_questions(stored["rows"])
+        del request.session[SESSION_KEY]
+        skipped = len(stored["rows"]) - created
+        messages.success(
+            request,
+            _("%(created)s questions imported; %(skipped)s already in the bank were skipped.")
+            % {"created": created, "skipped": skipped},
+        )
+        return redirect("quizzes_import")
+
+
+def quiz_statistics():
+    """Per quiz: graded attempts, passes and mean score, in one query."""
+    graded = Q(attempts__status=Attempt.Status.GRADED)
+    return Quiz.objects.annotate(
+        attempt_count=Count("attempts", filter=graded),
+        pass_count=Count("attempts", filter=graded & Q(attempts__passed=True)),
+        mean_score=Avg("attempts__score", filter=graded),
+    ).order_by("title")
+
+
+def question_statistics(quiz):
+    """Per question of the quiz's graded attempts: answered, right, and picks per choice.
+
+    Three aggregate queries and the questions with their choices; the hardest come first so a
+    misleading question (a wrong choice picked more than the right one) stands out.
+    """
+    answers = (
+        quiz.attempts.graded()
+        .values("answers__question_id")
+        .annotate(
+            answered=Count("answers"),
+            right=Count("answers", filter=Q(answers__is_correct=True)),
+        )
+    )
+    counts = {row["answers__question_id"]: row for row in answers if row["answers__question_id"]}
+    picks = dict(
+        AnswerChoice.objects.filter(
+            answer__attempt__quiz=quiz, answer__attempt__status=Attempt.Status.GRADED
+        )
+        .values("choice_id")
+        .annotate(n=Count("id"))
+        .values_list("choice_id", "n")
+    )
+    rows = []
+    for question in Question.objects.filter(id__in=counts).prefetch_related("choices"):
+        answered = counts[question.id]["answered"]
+        right = counts[question.id]["right"]
+        choices = [(c, picks.get(c.id, 0)) for c in question.choices.all()]
+        most_picked_right = max((n for c, n in choices if c.is_correct), default=0) >= max(
+            (n for c, n in choices if not c.is_correct), default=0
+        )
+        rows.append(
+            {
+                "question": question,
+                "answered": answered,
+                "right": right,
+                "rate": round(right * 100 / answered) if answered else None,
+                "choices": [
+                    (c, n, round(n * 100 / answered) if answered else 0) for c, n in choices
+                ],
+                "suspect": answered > 0 and not most_picked_right,
+            }
+        )
+    rows.sort(key=lambda r: (r["rate"] if r["rate"] is not None else 101, r["question"].id))
+    return rows
+
+
+def _rate(part, whole):
+    return round(part * 100 / whole) if whole else None
+
+
+class StatisticsView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
+    """Attempts, pass rate and mean score of every quiz; Excel export."""
+
+    permission = "quizzes.change_quiz"
+    template_name = "quizzes/admin/statistics.html"
+    page_title = gettext_lazy("Quiz statistics")
+    header_icon = "table"
+
+    def get(self, request, *args, **kwargs):
+        quizzes = list(quiz_statistics())
+        for quiz in quizzes:
+            quiz.pass_rate = _rate(quiz.pass_count, quiz.attempt_count)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(self.workbook(quizzes), "quiz-statistics.xlsx")
+        return self.render_to_response(self.get_context_data(quizzes=quizzes))
+
+    def workbook(self, quizzes):
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = str(_("Quizzes"))
+        sheet.append(
+            [str(h) for h in (_("Quiz"), _("Attempts"), _("Pass rate (%)"), _("Mean score"))]
+        )
+        for quiz in quizzes:
+            mean = round(quiz.mean_score, 1) if quiz.mean_score is not None else None
+            sheet.append([cell_text(quiz.title), quiz.attempt_count, quiz.pass_rate, mean])
+        return workbook
+
+
+class QuizStatisticsView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
+    """One quiz's questions: how often right, how often each choice was picked."""
+
+    permission = "quizzes.change_quiz"
+    template_name = "quizzes/admin/quiz_statistics.html"
+    header_icon = "table"
+
+    def get(self, request, pk, *args, **kwargs):
+        self.quiz = quiz = get_object_or_404(quiz_statistics(), pk=pk)
+        quiz.pass_rate = _rate(quiz.pass_count, quiz.attempt_count)
+        rows = question_statistics(quiz)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(self.workbook(quiz, rows), f"quiz-{quiz.slug}-statistics.xlsx")
+        return self.render_to_response(
+            self.get_context_data(
+                quiz=quiz,
+                rows=rows,
+                index_url=reverse("quizzes_statistics"),
+            )
+        )
+
+    def get_page_title(self):
+        return self.quiz.title
+
+    def workbook(self, quiz, rows):
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = str(_("Questions"))
+        sheet.append(
+            [
+                str(h)
+                for h in (
+                    _("Question"),
+                    _("Answered"),
+                    _("Right"),
+                    _("Right (%)"),
+                    _("Choice"),
+                    _("Right answer"),
+                    _("Picked"),
+                    _("Picked (%)"),
+                )
+            ]
+        )
+        for row in rows:
+            for choice, picked, share in row["choices"]:
+                sheet.append(
+                    [
+                        cell_text(row["question"].stem),
+                        row["answered"],
+                        row["right"],
+                        row["rate"],
+                        cell_text(choice.text),
+                        "✔" if choice.is_correct else "",
+                        picked,
+                        share,
+                    ]
+                )
+        return workbook

@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import choice_set_errors
+
+
+class QuestionAdminForm(WagtailAdminModelForm):
+    """The question editor: the choices are checked against the type before anything is saved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("choices")
+        kind = cleaned.get("kind")
+        if formset is None or not kind or not formset.is_valid():
+            return cleaned
+        flags = [
+            form.cleaned_data.get("is_correct", False)
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        for error in choice_set_errors(kind, flags):
+            self.add_error(None, error)
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx)"),
+        help_text=_("Fill in the template; the first row names the columns."),
+    )

@@ -1,0 +1,312 @@
+"""Writes of the quizzes app: start an attempt, save an answer, submit and grade."""
+
+import secrets
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import start_refusal
+from .models import Answer, AnswerChoice, Attempt, Choice, Question
+from .signals import attempt_graded
+
+_random = secrets.SystemRandom()
+
+
+class QuizError(Exception):
+    """A request the rules refuse; the message is for the learner."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = str(message)
+
+
+class StartRefused(QuizError):
+    pass
+
+
+class AnswerRefused(QuizError):
+    """The answer names a question or choice that is not part of the attempt."""
+
+
+class AttemptClosed(QuizError):
+    """The attempt is graded or past its deadline: nothing more is saved."""
+
+
+def draw_questions(quiz, rng=_random):
+    """The question ids for a new attempt and each question's choice ids, in display order."""
+    chosen = list(
+        dict.fromkeys(
+            quiz.fixed_questions.filter(question__active=True)
+            .order_by("sort_order")
+            .values_list("question_id", flat=True)
+        )
+    )
+    for rule in quiz.draw_rules.all():
+        pool = Question.objects.filter(active=True, tagged_items__tag_id=rule.tag_id).exclude(
+            id__in=chosen
+        )
+        if rule.difficulty:
+            pool = pool.filter(difficulty=rule.difficulty)
+        ids = sorted(set(pool.values_list("id", flat=True)))
+        chosen += rng.sample(ids, min(rule.count, len(ids)))
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    kinds = dict(Question.objects.filter(id__in=chosen).values_list("id", "kind"))
+    order = defaultdict(list)
+    for question_id, choice_id in (
+        Choice.objects.filter(question_id__in=chosen)
+        .order_by("question_id", "sort_order", "id")
+        .values_list("question_id", "id")
+    ):
+        order[question_id].append(choice_id)
+    chosen = [q for q in chosen if len(order[q]) >= 2]
+    if quiz.shuffle_choices:
+        # 正确/错误 keeps its order: a shuffled true/false only confuses.
+        for question_id in chosen:
+            if kinds[question_id] != Question.Kind.TRUE_FALSE:
+                rng.shuffle(order[question_id])
+    return chosen, {str(q): order[q] for q in chosen}
+
+
+def start_attempt(user, quiz, now=None):
+    """The person's open attempt of this quiz, or a new one with its questions drawn."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # One person's starts queue up here, so the open-attempt check and the limit hold.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        current = (
+            Attempt.objects.select_for_update()
+            .filter(user=user, quiz=quiz, status=Attempt.Status.OPEN)
+            .first()
+        )
+        if current is not None:
+            if not current.is_past_deadline(now):
+                return current
+            _grade_locked(current, now)
+        reason = start_refusal(user, quiz)
+        if reason:
+            raise StartRefused(reason)
+        question_ids, choice_order = draw_questions(quiz)
+        if not question_ids:
+            raise StartRefused(_("This quiz has no questions yet."))
+        deadline = None
+        if quiz.time_limit_minutes:
+            deadline = now + timezone.timedelta(minutes=quiz.time_limit_minutes)
+        try:
+            with transaction.atomic():
+                return Attempt.objects.create(
+                    user=user,
+                    quiz=quiz,
+                    question_ids=question_ids,
+                    choice_order=choice_order,
+                    started_at=now,
+                    deadline=deadline,
+                )
+        except IntegrityError:
+            # Another request created it first (the unique constraint on open attempts).
+            return Attempt.objects.get(user=user, quiz=quiz, status=Attempt.Status.OPEN)
+
+
+def _lock(attempt):
+    return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+
+
+def _refuse_if_closed(attempt, now):
+    if not attempt.is_open:
+        raise AttemptClosed(_("This attempt has already been submitted."))
+    if attempt.is_past_deadline(now):
+        raise AttemptClosed(_("Time is up: answers are no longer saved."))
+
+
+def _validated(attempt, answers):
+    """answers {question id: [choice ids]} checked against the attempt; refused if any is bad.
+
+    A question or choice an editor has deleted since the attempt started is dropped quietly.
+    """
+    allowed = attempt.choice_order
+    clean = {}
+    for question_id, choice_ids in answers.items():
+        try:
+            question_id = int(question_id)
+            choice_ids = sorted({int(c) for c in choice_ids})
+        except (TypeError, ValueError) as error:
+            raise AnswerRefused(_("The answer is not well formed.")) from error
+        if str(question_id) not in allowed:
+            raise AnswerRefused(_("That question is not part of this attempt."))
+        if not set(choice_ids) <= set(allowed[str(question_id)]):
+            raise AnswerRefused(_("That choice does not belong to the question."))
+        clean[question_id] = choice_ids
+    if not clean:
+        return clean
+    kinds = dict(Question.objects.filter(id__in=list(clean)).values_list("id", "kind"))
+    live_choices = set(
+        Choice.objects.filter(question_id__in=list(kinds)).values_list("id", flat=True)
+    )
+    clean = {q: [c for c in ids if c in live_choices] for q, ids in clean.items() if q in kinds}
+    if any(len(ids) > 1 and kinds[q] != Question.Kind.MULTIPLE for q, ids in clean.items()):
+        raise AnswerRefused(_("Only one choice may be picked for this question."))
+    return clean
+
+
+def _store(attempt, answers, now):
+    """Replace the picks of the given questions in a fixed number of queries."""
+    if not answers:
+        return
+    Answer.objects.bulk_create(
+        [Answer(attempt=attempt, question_id=q, saved_at=now) for q in answers],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["saved_at"],
+    )
+    answer_ids = dict(
+        Answer.objects.filter(attempt=attempt, question_id__in=list(answers)).values_list(
+            "question_id", "id"
+        )
+    )
+    AnswerChoice.objects.filter(answer_id__in=answer_ids.values()).delete()
+    AnswerChoice.objects.bulk_create(
+        [
+            AnswerChoice(answer_id=answer_ids[q], choice_id=c)
+            for q, choice_ids in answers.items()
+            for c in choice_ids
+        ]
+    )
+
+
+def save_answer(attempt, question_id, choice_ids, now=None):
+    """Save the learner's current choices for one question of an open attempt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock(attempt)
+        _refuse_if_closed(attempt, now)
+        _store(attempt, _validated(attempt, {question_id: choice_ids}), now)
+    return attempt
+
+
+def submit_attempt(attempt, answers=None, now=None):
+    """Grade the attempt once; answers posted with the submit count only before the deadline.
+
+    Returns (attempt, graded_now): a second submit changes nothing and returns False.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock(attempt)
+        if not attempt.is_open:
+            return attempt, False
+        if answers is not None and not attempt.is_past_deadline(now):
+            _store(attempt, _validated(attempt, answers), now)
+        return attempt, _grade_locked(attempt, now)
+
+
+def grade_attempt(attempt, now=None):
+    """Grade an open attempt with what was saved (e.g. one left open past its deadline)."""
+    return submit_attempt(attempt, None, now)
+
+
+def _grade_locked(attempt, now):
+    # Questions deleted from the bank since the start no longer count.
+    live = set(Question.objects.filter(id__in=attempt.question_ids).values_list("id", flat=True))
+    question_ids = [q for q in attempt.question_ids if q in live]
+    Answer.objects.bulk_create(
+        [Answer(attempt=attempt, question_id=q, saved_at=now) for q in question_ids],
+        ignore_conflicts=True,
+    )
+    right = defaultdict(set)
+    for question_id, choice_id in Choice.objects.filter(
+        question_id__in=question_ids, is_correct=True
+    ).values_list("question_id", "id"):
+        right[question_id].add(choice_id)
+    picked = defaultdict(set)
+    for question_id, choice_id in AnswerChoice.objects.filter(answer__attempt=attempt).values_list(
+        "answer__question_id", "choice_id"
+    ):
+        picked[question_id].add(choice_id)
+    # Multiple choice counts only when exactly the right set is picked.
+    correct = [q for q in question_ids if right[q] and picked[q] == right[q]]
+    answers = Answer.objects.filter(attempt=attempt)
+    answers.filter(question_id__in=correct).update(is_correct=True)
+    answers.exclude(question_id__in=correct).update(is_correct=False)
+    total = len(question_ids)
+    score = (len(correct) * 100) // total if total else 0
+    passed = len(correct) * 100 >= attempt.quiz.pass_mark * total
+    submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    # The conditional UPDATE is the last guard: only the request that moves it out of "open" grades.
+    updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
+        status=Attempt.Status.GRADED,
+        correct_count=len(correct),
+        score=score,
+        passed=passed,
+        submitted_at=submitted_at,
+    )
+    if not updated:
+        return False
+    attempt.status = Attempt.Status.GRADED
+    attempt.correct_count, attempt.score, attempt.passed = len(correct), score, passed
+    attempt.submitted_at = submitted_at
+    transaction.on_commit(lambda: attempt_graded.send(sender=Attempt, attempt=attempt))
+    return True
+
+
+def import_questions(rows):
+    """Save checked import rows in one transaction; a question already in the bank is skipped.
+
+    rows are ImportRow.as_data() dicts. Returns the number of questions created.
+    """
+    from wagtail.search import index
+
+    from .models import QuestionTag, TaggedQuestion, stem_hash
+
+    with transaction.atomic():
+        existing = set(
+            Question.objects.filter(stem_hash__in=[stem_hash(r["stem"]) for r in rows]).values_list(
+                "stem_hash", flat=True
+            )
+        )
+        fresh = []
+        for row in rows:
+            digest = stem_hash(row["stem"])
+            if digest in existing:
+                continue
+            existing.add(digest)
+            fresh.append(row)
+        questions = Question.objects.bulk_create(
+            [
+                Question(
+                    kind=r["kind"],
+                    stem=r["stem"],
+                    explanation=r["explanation"],
+                    difficulty=r["difficulty"],
+                    stem_hash=stem_hash(r["stem"]),
+                )
+                for r in fresh
+            ]
+        )
+        Choice.objects.bulk_create(
+            [
+                Choice(
+                    question=question,
+                    text=text[:500],
+                    is_correct="ABCDEFGH"[position] in row["answer"],
+                    sort_order=position,
+                )
+                for question, row in zip(questions, fresh, strict=True)
+                for position, text in enumerate(row["choices"])
+            ]
+        )
+        names = {name for row in fresh for name in row["tags"]}
+        tags = {t.name: t for t in QuestionTag.objects.filter(name__in=names)}
+        for name in names - set(tags):
+            tags[name] = QuestionTag.objects.create(name=name)
+        TaggedQuestion.objects.bulk_create(
+            [
+                TaggedQuestion(content_object=question, tag=tags[name])
+                for question, row in zip(questions, fresh, strict=True)
+                for name in dict.fromkeys(row["tags"])
+            ]
+        )
+        for question in questions:
+            index.insert_or_update_object(question)
+    return len(questions)

@@ -1,0 +1,10 @@
+"""Signals other apps receive; quizzes knows nothing of who listens.
+
+attempt_graded is sent once per attempt, after the grading transaction has committed,
+with sender=Attempt and attempt=<the graded Attempt>. The courses app receives it to
+complete the lesson a passed quiz belongs to.
+"""
+
+from django.dispatch import Signal
+
+attempt_graded = Signal()

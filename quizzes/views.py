@@ -1,0 +1,207 @@
+import json
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .access import start_refusal
+from .models import AnswerChoice, Attempt, Question, Quiz
+
+ANSWER_FIELD = re.compile(r"^q(\d+)$")
+
+
+def quiz_page(request, slug):
+    """The quiz's introduction: its rules, the person's past attempts and the start button."""
+    quiz = get_object_or_404(Quiz, slug=slug)
+    attempts = []
+    open_attempt = None
+    if request.user.is_authenticated:
+        attempts = list(quiz.attempts.filter(user=request.user).order_by("-started_at")[:20])
+        open_attempt = next((a for a in attempts if a.is_open), None)
+    graded = quiz.attempts.graded().filter(user=request.user).count() if attempts else 0
+    refusal = None if open_attempt else start_refusal(request.user, quiz, graded_attempts=graded)
+    return render(
+        request,
+        "quizzes/quiz.html",
+        {
+            "quiz": quiz,
+            "attempts": [a for a in attempts if not a.is_open],
+            "open_attempt": open_attempt,
+            "refusal": refusal,
+            "attempts_left": max(0, quiz.attempts_allowed - graded)
+            if quiz.attempts_allowed
+            else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def start_view(request, slug):
+    quiz = get_object_or_404(Quiz, slug=slug)
+    try:
+        attempt = services.start_attempt(request.user, quiz)
+    except services.StartRefused as refusal:
+        return render(
+            request, "quizzes/refused.html", {"quiz": quiz, "reason": refusal.message}, status=403
+        )
+    return redirect("quizzes:attempt", pk=attempt.pk)
+
+
+def _own_attempt(request, pk):
+    # Another person's attempt is a 404, the same as one that does not exist.
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
+
+
+def _questions_in_order(attempt):
+    """The attempt's questions in its order, each with its choices in the attempt's order."""
+    questions = Question.objects.filter(id__in=attempt.question_ids).prefetch_related("choices")
+    by_id = {q.id: q for q in questions}
+    items = []
+    for number, question_id in enumerate(attempt.question_ids, start=1):
+        question = by_id.get(question_id)
+        if question is None:  # deleted from the bank since
+            continue
+        choices = {c.id: c for c in question.choices.all()}
+        ordered = [
+            choices[c] for c in attempt.choice_order.get(str(question_id), []) if c in choices
+        ]
+        items.append({"number": number, "question": question, "choices": ordered})
+    return items
+
+
+def _picks(attempt):
+    picked = {}
+    for question_id, choice_id in AnswerChoice.objects.filter(answer__attempt=attempt).values_list(
+        "answer__question_id", "choice_id"
+    ):
+        picked.setdefault(question_id, set()).add(choice_id)
+    return picked
+
+
+@login_required
+def attempt_page(request, pk):
+    """All questions on one page; answers autosave with script, or go with the one submit."""
+    attempt = _own_attempt(request, pk)
+    if attempt.is_open and attempt.is_past_deadline():
+        services.grade_attempt(attempt)
+        attempt.refresh_from_db()
+    if not attempt.is_open:
+        return redirect("quizzes:result", pk=attempt.pk)
+    picked = _picks(attempt)
+    items = _questions_in_order(attempt)
+    remaining = attempt.remaining_seconds()
+    for item in items:
+        chosen = picked.get(item["question"].id, set())
+        item["options"] = [(c, c.id in chosen) for c in item["choices"]]
+        item["answered"] = bool(chosen)
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "items": items,
+            "remaining_seconds": remaining,
+            "remaining_display": None
+            if remaining is None
+            else f"{remaining // 60}:{remaining % 60:02d}",
+            "answered_count": sum(1 for i in items if i["answered"]),
+        },
+    )
+
+
+def _json_error(message, status):
+    return JsonResponse({"saved": False, "error": message}, status=status)
+
+
+@require_POST
+@login_required
+def save_answer_view(request, pk):
+    """Autosave of one question: {"question": id, "choices": [ids]} as JSON or form fields."""
+    attempt = _own_attempt(request, pk)
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+            question_id, choice_ids = data["question"], data.get("choices") or []
+            if not isinstance(choice_ids, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return _json_error(_("The answer is not well formed."), 400)
+    else:
+        question_id = request.POST.get("question")
+        choice_ids = request.POST.getlist("choices")
+    try:
+        services.save_answer(attempt, question_id, choice_ids)
+    except services.AnswerRefused as error:
+        return _json_error(error.message, 400)
+    except services.AttemptClosed as error:
+        return _json_error(error.message, 409)
+    return JsonResponse({"saved": True, "saved_at": timezone.now().isoformat()})
+
+
+@require_POST
+@login_required
+def submit_view(request, pk):
+    """Grade once, whatever the number of clicks, tabs or retries; then show the result."""
+    attempt = _own_attempt(request, pk)
+    answers = None
+    if request.POST.get("form_answers"):
+        # The form is the whole answer sheet: a question with nothing ticked is unanswered.
+        answers = {str(q): [] for q in attempt.question_ids}
+        for key in request.POST:
+            match = ANSWER_FIELD.match(key)
+            if match:
+                answers[match.group(1)] = request.POST.getlist(key)
+    try:
+        services.submit_attempt(attempt, answers)
+    except services.AnswerRefused as error:
+        return render(
+            request,
+            "quizzes/refused.html",
+            {"quiz": attempt.quiz, "reason": error.message, "attempt": attempt},
+            status=400,
+        )
+    return redirect("quizzes:result", pk=attempt.pk)
+
+
+@login_required
+def result_page(request, pk):
+    """Score, pass or fail, the review the quiz allows, and a retry while attempts remain."""
+    attempt = _own_attempt(request, pk)
+    if attempt.is_open:
+        if not attempt.is_past_deadline():
+            return redirect("quizzes:attempt", pk=attempt.pk)
+        services.grade_attempt(attempt)
+        attempt.refresh_from_db()
+    level = attempt.review_level()
+    show_right_wrong = level in ("right_wrong", "explanations")
+    show_explanations = level == "explanations"
+    review = []
+    if show_right_wrong:
+        picked = _picks(attempt)
+        correctness = dict(attempt.answers.values_list("question_id", "is_correct"))
+        for item in _questions_in_order(attempt):
+            chosen = picked.get(item["question"].id, set())
+            item["options"] = [(c, c.id in chosen) for c in item["choices"]]
+            item["is_correct"] = bool(correctness.get(item["question"].id))
+            item["answered"] = bool(chosen)
+            review.append(item)
+    quiz = attempt.quiz
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "review": review,
+            "show_right_wrong": show_right_wrong,
+            "show_explanations": show_explanations,
+            "can_retry": start_refusal(request.user, quiz) is None,
+        },
+    )

@@ -1,0 +1,77 @@
+// Quiz page: saves each answer as it changes and shows the server's remaining time.
+// Without script the form still works: the submit button sends every answer at once.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-quiz-form]");
+  if (!form) return;
+  var status = document.querySelector("[data-save-status]");
+  var counter = document.querySelector("[data-answered-count]");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var submitting = false;
+
+  function show(text, bad) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("quiz-save-status--error", !!bad);
+  }
+
+  function countAnswered() {
+    if (!counter) return;
+    var n = 0;
+    form.querySelectorAll("[data-question]").forEach(function (fieldset) {
+      if (fieldset.querySelector("input:checked")) n += 1;
+    });
+    counter.textContent = n;
+  }
+
+  function save(fieldset) {
+    var choices = [];
+    fieldset.querySelectorAll("input:checked").forEach(function (input) {
+      choices.push(parseInt(input.value, 10));
+    });
+    return fetch(form.getAttribute("data-autosave-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ question: parseInt(fieldset.getAttribute("data-question"), 10), choices: choices })
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      show(form.getAttribute("data-saved-text"), false);
+    }).catch(function () {
+      show(form.getAttribute("data-error-text"), true);
+    });
+  }
+
+  form.addEventListener("change", function (event) {
+    var fieldset = event.target.closest("[data-question]");
+    if (fieldset) {
+      countAnswered();
+      save(fieldset);
+    }
+  });
+  form.addEventListener("submit", function () { submitting = true; });
+
+  // The timer only displays the server's deadline; the server refuses late answers itself.
+  var timer = document.querySelector("[data-remaining-seconds]");
+  if (timer) {
+    var end = Date.now() + parseInt(timer.getAttribute("data-remaining-seconds"), 10) * 1000;
+    var tick = function () {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      timer.classList.toggle("quiz-timer--low", left <= 60);
+      if (left === 0) {
+        clearInterval(handle);
+        if (!submitting) {
+          submitting = true;
+          show(form.getAttribute("data-timeup-text"), false);
+          form.submit();
+        }
+      }
+    };
+    var handle = setInterval(tick, 1000);
+    tick();
+  }
+})();
