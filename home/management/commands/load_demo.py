@@ -3,10 +3,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_PASSWORD
+from alerts import demo as alerts_demo
+from handbooks import demo as handbooks_demo
 from home import demo as home_demo
 
 # Each app's loader, in dependency order. Each creates only what is missing.
-LOADERS = [home_demo.load]
+LOADERS = [home_demo.load, handbooks_demo.load, alerts_demo.load]
 
 
 class Command(BaseCommand):
