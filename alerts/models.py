@@ -183,7 +183,9 @@ class CaseWarningPage(AlertPage):
     violations = StreamField(
         [("violation", ViolationBlock())], blank=True, verbose_name=_("violations found")
     )
-    lessons = models.TextField(_("lessons"), blank=True, help_text=_("One lesson per line."))
+    lessons = models.TextField(
+        _("lessons learned"), blank=True, help_text=_("One lesson per line.")
+    )
     handbook = models.ForeignKey(
         "handbooks.HandbookPage",
         verbose_name=_("handbook"),
