@@ -107,6 +107,7 @@ def test_alert_goes_from_submission_through_review_to_acknowledgement(
     # The reviewer sends it to the units of 朱家角镇 from the site's own form.
     reviewer.goto(f"/manage/alerts/{draft.pk}/send/")
     reviewer.get_by_label("发送范围（该组织及其下属）").select_option(label="　朱家角镇")
+    reviewer.get_by_label("场所类型").select_option("人员密集场所")
     reviewer.get_by_role("button", name="发送", exact=True).click()
     expect(reviewer.locator(".messages")).to_contain_text("已发送至")
     expect(reviewer.locator(".data-table")).to_contain_text("示例旅游商品店")
@@ -125,7 +126,7 @@ def test_alert_goes_from_submission_through_review_to_acknowledgement(
     assert DispatchRecipient.objects.get(organisation__name="示例旅游商品店").acknowledged_by
 
     # The sender sees the unit as acknowledged, by whom.
-    reviewer.goto(dispatch_url)
+    reviewer.goto(f"{dispatch_url}?status=acknowledged")
     row = reviewer.locator(".data-table tr", has_text="示例旅游商品店")
     expect(row).to_contain_text("已阅知")
     expect(row).to_contain_text("赵店长")
