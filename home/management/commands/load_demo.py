@@ -3,13 +3,40 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_PASSWORD
+from alerts import demo as alerts_demo
 from courses import demo as courses_demo
+from handbooks import demo as handbooks_demo
 from home import demo as home_demo
 from organisations import demo as organisations_demo
 from quizzes import demo as quizzes_demo
 
+# The accounts of DESIGN.md's public contract, as printed at the end.
+DEMO_ACCOUNTS = [
+    "admin",
+    "editor",
+    "reviewer",
+    "district",
+    "town",
+    "edu_dept",
+    "responsible",
+    "manager",
+    "operator",
+    "staff",
+    "teacher",
+    "student",
+    "volunteer_lead",
+    "volunteer",
+]
+
 # Each app's loader, in dependency order. Each creates only what is missing.
-LOADERS = [home_demo.load, organisations_demo.load, quizzes_demo.load, courses_demo.load]
+LOADERS = [
+    home_demo.load,
+    organisations_demo.load,
+    quizzes_demo.load,
+    courses_demo.load,
+    handbooks_demo.load,
+    alerts_demo.load,
+]
 
 
 class Command(BaseCommand):
@@ -34,6 +61,6 @@ class Command(BaseCommand):
             loader()
         self.stdout.write(self.style.SUCCESS(_("Demo loaded.")))
         self.stdout.write(
-            _("Demo accounts (see README): admin, editor, reviewer; password: %(password)s")
-            % {"password": DEMO_PASSWORD}
+            _("Demo accounts (see README): %(accounts)s; password: %(password)s")
+            % {"accounts": ", ".join(DEMO_ACCOUNTS), "password": DEMO_PASSWORD}
         )

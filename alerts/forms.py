@@ -1,0 +1,93 @@
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+from .models import ALERT_KINDS, PLACE_TYPE_CHOICES
+
+
+def _kind_choices():
+    return [("", _("All kinds"))] + [
+        (kind, model._meta.verbose_name_plural) for kind, model in ALERT_KINDS.items()
+    ]
+
+
+class AlertFilterForm(forms.Form):
+    """The index's filters; a value that is not one of the choices is ignored, never an error."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
+    place_type = forms.ChoiceField(
+        label=_("Place type"),
+        required=False,
+        choices=[("", _("All place types")), *PLACE_TYPE_CHOICES],
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
+
+    def clean_values(self):
+        """The filters that are valid; invalid ones drop out as if not given."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "") and name not in self.errors
+        }
+
+    def filter(self, alerts):
+        values = self.clean_values()
+        if "kind" in values:
+            alerts = alerts.of_kind(values["kind"])
+        if "place_type" in values:
+            alerts = alerts.filter(place_type=values["place_type"])
+        if "year" in values:
+            alerts = alerts.filter(date__year=values["year"])
+        if "tag" in values:
+            alerts = alerts.filter(tags__name=values["tag"])
+        return alerts
+
+    def query_string(self):
+        """The active filters, for pagination links."""
+        return urlencode(self.clean_values())
+
+
+class SendAlertForm(forms.Form):
+    """Choose the units to send an alert to: a subtree, narrowed by kind, place type, sector."""
+
+    root = forms.ModelChoiceField(
+        label=_("Send to units under"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The organisation itself and everything below it."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of unit"),
+        required=False,
+        choices=[
+            ("", _("Social units and schools")),
+            (Organisation.Kind.UNIT, Organisation.Kind.UNIT.label),
+            (Organisation.Kind.SCHOOL, Organisation.Kind.SCHOOL.label),
+            (Organisation.Kind.DEPARTMENT, Organisation.Kind.DEPARTMENT.label),
+            (Organisation.Kind.COMMUNITY, Organisation.Kind.COMMUNITY.label),
+            (Organisation.Kind.VILLAGE, Organisation.Kind.VILLAGE.label),
+        ],
+    )
+    place_type = forms.ChoiceField(
+        label=_("Place type"),
+        required=False,
+        choices=[("", _("Any place type")), *PLACE_TYPE_CHOICES],
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("Any sector")), *Organisation.Sector.choices],
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["root"].queryset = organisations.exclude(
+            kind__in=[Organisation.Kind.CLASS, Organisation.Kind.VOLUNTEER_TEAM]
+        ).order_by("path")
+        self.fields["root"].label_from_instance = lambda organisation: (
+            "　" * max(organisation.depth - 1, 0) + organisation.name
+        )
