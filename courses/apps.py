@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and learning")
+
+    def ready(self):
+        from . import quiz_link  # noqa: F401 - connects the quiz signal and start check

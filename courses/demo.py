@@ -9,12 +9,23 @@ from django.utils.html import escape
 
 from home.models import HomePage
 from organisations.models import Organisation
+from quizzes.models import Quiz
 
 from . import services
 from .demo_content import COURSES
 from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, TrainingRequirement
 
 LESSON_KINDS = {kind.value for kind in LessonPage.Kind}
+
+# The quizzes demo publishes these quizzes under stable slugs (docs/quizzes.md).
+COURSE_QUIZZES = {
+    "unit-responsible-persons": "responsible-person-quiz",
+    "control-room-operators": "control-room-operator-exam",
+    "e-bike-fire-safety": "e-bike-fire-safety-quiz",
+    "extinguisher-and-hydrant": "extinguisher-hydrant-quiz",
+    "first-lesson-autumn-2026": "school-first-lesson-quiz",
+    "grassroots-inspection-essentials": "grassroots-inspection-quiz",
+}
 
 
 def _paragraph(text):
@@ -92,10 +103,16 @@ def _course(index, spec):
     course.save_revision().publish()
     for lesson_spec in spec["lessons"]:
         kind = lesson_spec["kind"] if lesson_spec["kind"] in LESSON_KINDS else "reading"
+        quiz = None
+        if kind == LessonPage.Kind.QUIZ:
+            quiz = Quiz.objects.filter(slug=COURSE_QUIZZES.get(spec["slug"], "")).first()
+            if quiz is None:
+                kind = LessonPage.Kind.READING
         lesson = LessonPage(
             title=lesson_spec["title"],
             slug=lesson_spec["slug"],
             kind=kind,
+            quiz=quiz,
             body=lesson_body(lesson_spec.get("body", [])),
         )
         course.add_child(instance=lesson)

@@ -190,6 +190,15 @@ class LessonPage(SegmentedSearchMixin, Page):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.READING)
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+    quiz = models.ForeignKey(
+        "quizzes.Quiz",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quiz"),
+        help_text=_("For quiz lessons: passing this quiz completes the lesson."),
+    )
     video_duration_seconds = models.PositiveIntegerField(
         _("video length (seconds)"),
         null=True,
@@ -199,7 +208,9 @@ class LessonPage(SegmentedSearchMixin, Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("video_duration_seconds")]),
+        FieldRowPanel(
+            [FieldPanel("kind"), FieldPanel("quiz"), FieldPanel("video_duration_seconds")]
+        ),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + SegmentedSearchMixin.search_fields
@@ -222,6 +233,8 @@ class LessonPage(SegmentedSearchMixin, Page):
             raise ValidationError(
                 {"video_duration_seconds": _("A video lesson needs the video's length.")}
             )
+        if self.kind == self.Kind.QUIZ and not self.quiz_id:
+            raise ValidationError({"quiz": _("A quiz lesson needs its quiz.")})
 
     def serve(self, request, *args, **kwargs):
         course = self.get_parent().specific
