@@ -1,0 +1,203 @@
+"""Completion roll-ups at district scale: python -m benchmarks.reports [--repeat 3]
+
+Adds to the generated district (benchmarks.generate) a yearly course with 10 lessons, a
+district-wide requirement for the unit roles, and for every person concerned a realistic
+history — valid, expiring, expired, in progress or nothing — with 10 lesson-progress rows per
+enrolment (about 2,000,000 rows at 200,000 people). Then times the district and town roll-ups,
+a unit's people list, and a 100,000-row people export with its peak memory. Also run by
+`python -m benchmarks.run` through its EXTRA_MODULES hook.
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from datetime import date, timedelta
+
+from .setup import setup_django
+
+COURSE_SLUG = "bench-yearly"
+LESSONS = 10
+ROLES = ["responsible", "manager", "operator", "staff"]
+
+
+def prepare():
+    """Create the course, requirement and histories once; later runs reuse them."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from wagtail.models import Page
+
+    from courses.models import (
+        CoursePage,
+        Enrolment,
+        LessonPage,
+        LessonProgress,
+        TrainingRequirement,
+    )
+    from organisations.models import Membership, Organisation
+
+    course = CoursePage.objects.filter(slug=COURSE_SLUG).first()
+    if course is not None:
+        return course
+    root = Page.get_first_root_node()
+    with transaction.atomic():
+        course = CoursePage(
+            title="基准测试年度轮训", slug=COURSE_SLUG, summary="基准", validity_months=12
+        )
+        root.add_child(instance=course)
+        lessons = []
+        for number in range(LESSONS):
+            lesson = LessonPage(title=f"第{number + 1}课", slug=f"l{number}")
+            course.add_child(instance=lesson)
+            lessons.append(lesson)
+        district = Organisation.objects.get(depth=1)
+        requirement = TrainingRequirement.objects.create(
+            course=course,
+            organisation=district,
+            roles=ROLES,
+            due_date=date.today() - timedelta(days=30),
+            renewal_months=12,
+        )
+    now = timezone.now()
+    rng = random.Random(119)
+    user_ids = list(
+        Membership.objects.filter(role__in=requirement.roles, ended_at__isnull=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    batch = 2000
+    for start in range(0, len(user_ids), batch):
+        enrolments = []
+        for user_id in user_ids[start : start + batch]:
+            draw = rng.random()
+            if draw < 0.5:  # valid
+                done = now - timedelta(days=rng.randint(1, 330))
+            elif draw < 0.6:  # expiring within 30 days
+                done = now - timedelta(days=rng.randint(340, 364))
+            elif draw < 0.75:  # expired
+                done = now - timedelta(days=rng.randint(370, 700))
+            elif draw < 0.9:  # in progress
+                done = None
+            else:
+                continue
+            started = (done or now) - timedelta(days=rng.randint(1, 20))
+            enrolments.append(
+                Enrolment(
+                    user_id=user_id,
+                    course=course,
+                    started_at=started,
+                    last_activity_at=done or now - timedelta(days=rng.randint(0, 20)),
+                    completed_at=done,
+                    expires_at=done + timedelta(days=365) if done else None,
+                )
+            )
+        with transaction.atomic():
+            created = Enrolment.objects.bulk_create(enrolments)
+            LessonProgress.objects.bulk_create(
+                [
+                    LessonProgress(
+                        enrolment=enrolment,
+                        lesson=lesson,
+                        completed_at=enrolment.completed_at or enrolment.started_at,
+                    )
+                    for enrolment in created
+                    for lesson in lessons
+                ],
+                batch_size=5000,
+            )
+    return course
+
+
+def _median(func, repeat):
+    func()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def run(repeat):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.models import LessonProgress, TrainingRequirement
+    from organisations.models import Membership
+
+    started = time.perf_counter()
+    course = prepare()
+    prepared = time.perf_counter() - started
+    requirement = TrainingRequirement.objects.get(course=course)
+    User = get_user_model()
+    rows = [
+        (
+            f"reports: prepare histories ({LessonProgress.objects.count():,} progress rows)",
+            prepared,
+            None,
+        )
+    ]
+    cases = [
+        ("district", "reports: district roll-up", {}),
+        ("town", "reports: town roll-up", {}),
+        ("manager", "reports: a unit's people list", {}),
+    ]
+    for who, label, extra in cases:
+        user = User.objects.get(username=f"bench_{who}")
+        organisation = Membership.objects.get(user=user, role="coordinator").organisation
+        client = Client()
+        client.force_login(user)
+        params = {"requirement": requirement.pk, "organisation": organisation.pk, **extra}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/reports/", params)
+        if response.status_code != 200:
+            raise SystemExit(f"/reports/ answered {response.status_code} for {who}")
+        rows.append(
+            (label, _median(lambda c=client, p=params: c.get("/reports/", p), repeat), len(queries))
+        )
+
+    district_user = User.objects.get(username="bench_district")
+    district = Membership.objects.get(user=district_user, role="coordinator").organisation
+    client = Client()
+    client.force_login(district_user)
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get(
+        "/reports/export/people.csv", {"requirement": requirement.pk, "organisation": district.pk}
+    )
+    lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rows.append(
+        (
+            f"reports: people export, {lines:,} CSV lines (peak {peak / 2**20:.0f} MiB)",
+            elapsed,
+            None,
+        )
+    )
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", help="default: benchmarks/bench.sqlite3")
+    args = parser.parse_args(argv)
+    setup_django(args.database_url)
+    from django.db import connection
+
+    print(f"{connection.vendor}; median of {args.repeat}")
+    print("| measure | ms | queries |\n|---|---:|---:|")
+    for label, seconds, queries in run(args.repeat):
+        print(f"| {label} | {seconds * 1000:.0f} | {queries if queries is not None else '—'} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
