@@ -6,9 +6,10 @@ from accounts.demo import DEMO_PASSWORD
 from courses import demo as courses_demo
 from home import demo as home_demo
 from organisations import demo as organisations_demo
+from volunteers import demo as volunteers_demo
 
 # Each app's loader, in dependency order. Each creates only what is missing.
-LOADERS = [home_demo.load, organisations_demo.load, courses_demo.load]
+LOADERS = [home_demo.load, organisations_demo.load, courses_demo.load, volunteers_demo.load]
 
 
 class Command(BaseCommand):
