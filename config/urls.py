@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("courses.urls")),
     path("", include("reports.urls")),
+    path("", include("volunteers.urls")),
     path("", include("handbooks.urls")),
     path("", include("alerts.urls")),
     path("", include("home.urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates override the ones shipped by Wagtail.
     "home",
     "reports",
+    "volunteers",
     "alerts",
     "handbooks",
     "courses",

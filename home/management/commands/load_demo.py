@@ -9,6 +9,7 @@ from handbooks import demo as handbooks_demo
 from home import demo as home_demo
 from organisations import demo as organisations_demo
 from quizzes import demo as quizzes_demo
+from volunteers import demo as volunteers_demo
 
 # The accounts of DESIGN.md's public contract, as printed at the end.
 DEMO_ACCOUNTS = [
@@ -36,6 +37,7 @@ LOADERS = [
     courses_demo.load,
     handbooks_demo.load,
     alerts_demo.load,
+    volunteers_demo.load,
 ]
 
 

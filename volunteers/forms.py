@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+
+from .models import ServiceRecord, TeamSettings
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActivityForm(forms.ModelForm):
+    """What a volunteer logs; the future-date, duplicate and 24-hour checks live in services."""
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["team", "date", "kind", "hours", "place", "description", "photo"]
+        widgets = {
+            "date": DateInput(),
+            "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].empty_label = None
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if self.instance.pk:
+            # The team of a logged record stays: the coordinator who checks it is that team's.
+            del self.fields["team"]
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date is in the future: log an activity once it has happened.")
+            )
+        return value
+
+
+class GroupActivityForm(forms.Form):
+    """One activity (a drill everyone attended) logged by the coordinator for several members."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members who took part"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    date = forms.DateField(label=_("date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("kind of activity"), choices=ServiceRecord.Kind.choices)
+    hours = forms.DecimalField(
+        label=_("hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=ServiceRecord._meta.get_field("hours").validators,
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
+    )
+    place = forms.CharField(label=_("place"), max_length=120)
+    description = forms.CharField(
+        label=_("what was done"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda user: user.name or user.username
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date is in the future: log an activity once it has happened.")
+            )
+        return value
+
+
+class TeamSettingsForm(forms.ModelForm):
+    class Meta:
+        model = TeamSettings
+        fields = ["required_course"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["required_course"]
+        field.queryset = CoursePage.objects.live().order_by("title")
+        field.empty_label = _("No course: hours count at once")

@@ -1,0 +1,170 @@
+"""Writes of the volunteers app: logging activities and deciding on them, in transactions."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import MAX_HOURS_PER_DAY, ServiceRecord
+
+Status = ServiceRecord.Status
+
+
+def check_activity(volunteer, team, date, kind, hours, exclude_pk=None):
+    """Raise ValidationError (by field) for a future date, a duplicate, or a day over 24 hours."""
+    errors = {}
+    if date > timezone.localdate():
+        errors["date"] = _("The date is in the future: log an activity once it has happened.")
+    others = ServiceRecord.objects.active().filter(volunteer=volunteer, date=date)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.filter(team=team, kind=kind).exists():
+        errors["kind"] = _(
+            "%(name)s already has this activity on %(date)s for this team: it was not logged "
+            "twice. Change the existing record instead."
+        ) % {"name": volunteer.get_full_name() or volunteer.get_username(), "date": date}
+    logged = others.aggregate(total=Sum("hours"))["total"] or 0
+    if hours is not None and logged + hours > MAX_HOURS_PER_DAY:
+        errors["hours"] = _(
+            "%(name)s would have more than 24 hours on %(date)s (%(logged)s already logged)."
+        ) % {
+            "name": volunteer.get_full_name() or volunteer.get_username(),
+            "date": date,
+            "logged": logged,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_checked(record):
+    """Save inside a savepoint; the database refuses a duplicate a parallel request slipped in."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as duplicate:
+        raise ValidationError(
+            {"kind": _("This activity is already logged for this day.")}
+        ) from duplicate
+    return record
+
+
+def log_activity(volunteer, team, *, date, kind, hours, place, description, photo=None):
+    """A volunteer logs an activity of their own; it waits for the coordinator."""
+    with transaction.atomic():
+        check_activity(volunteer, team, date, kind, hours)
+        record = ServiceRecord(
+            volunteer=volunteer,
+            team=team,
+            date=date,
+            kind=kind,
+            hours=hours,
+            place=place,
+            description=description,
+            submitted_by=volunteer,
+        )
+        if photo:
+            record.photo = photo
+        return _save_checked(record)
+
+
+def change_activity(record, *, date, kind, hours, place, description, photo=None):
+    """A volunteer corrects an unverified record; a rejected one goes back for verification."""
+    if not record.is_editable_by_volunteer:
+        raise ValidationError(_("This record was verified and can no longer be changed."))
+    with transaction.atomic():
+        check_activity(record.volunteer, record.team, date, kind, hours, exclude_pk=record.pk)
+        record.date, record.kind, record.hours = date, kind, hours
+        record.place, record.description = place, description
+        if photo:
+            record.photo = photo
+        record.status = Status.SUBMITTED
+        record.reject_reason = ""
+        record.verified_by = record.verified_at = None
+        return _save_checked(record)
+
+
+@dataclass
+class GroupResult:
+    created: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (person, message)
+
+
+def log_for_members(coordinator, team, members, *, date, kind, hours, place, description):
+    """A coordinator logs one activity for several members: verified records, one each.
+
+    Everything is written in one transaction; a member who already has the activity that day,
+    or whose day would pass 24 hours, is reported and skipped.
+    """
+    result = GroupResult()
+    now = timezone.now()
+    with transaction.atomic():
+        for member in members:
+            try:
+                check_activity(member, team, date, kind, hours)
+                record = _save_checked(
+                    ServiceRecord(
+                        volunteer=member,
+                        team=team,
+                        date=date,
+                        kind=kind,
+                        hours=hours,
+                        place=place,
+                        description=description,
+                        status=Status.VERIFIED,
+                        submitted_by=coordinator,
+                        verified_by=coordinator,
+                        verified_at=now,
+                    )
+                )
+            except ValidationError as error:
+                if "date" in error.message_dict:
+                    raise
+                result.refused.append((member, " ".join(error.messages)))
+            else:
+                result.created.append(record)
+    return result
+
+
+def verify_records(coordinator, records):
+    """Verify the waiting records among these; returns how many were verified."""
+    with transaction.atomic():
+        return (
+            ServiceRecord.objects.filter(
+                pk__in=[record.pk for record in records], status=Status.SUBMITTED
+            )
+            .select_for_update()
+            .update(status=Status.VERIFIED, verified_by=coordinator, verified_at=timezone.now())
+        )
+
+
+def reject_records(coordinator, records, reason):
+    """Reject the waiting records among these with a reason the volunteer sees."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is rejected.")})
+    with transaction.atomic():
+        return (
+            ServiceRecord.objects.filter(
+                pk__in=[record.pk for record in records], status=Status.SUBMITTED
+            )
+            .select_for_update()
+            .update(
+                status=Status.REJECTED,
+                reject_reason=reason[:200],
+                verified_by=coordinator,
+                verified_at=timezone.now(),
+            )
+        )
+
+
+def set_required_course(team, course):
+    """The course new members must finish before their hours count (None: no such rule)."""
+    from .models import TeamSettings
+
+    settings, _created = TeamSettings.objects.update_or_create(
+        team=team, defaults={"required_course": course}
+    )
+    return settings
