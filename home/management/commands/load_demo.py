@@ -1,5 +1,12 @@
+from contextlib import contextmanager
+
+from modelsearch import index
+from modelsearch.signal_handlers import post_save_signal_handler
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_PASSWORD
@@ -10,6 +17,27 @@ from home import demo as home_demo
 from organisations import demo as organisations_demo
 from quizzes import demo as quizzes_demo
 from volunteers import demo as volunteers_demo
+
+
+@contextmanager
+def search_index_deferred():
+    """Skip per-save search indexing meanwhile; yields a function telling if anything was saved."""
+    models = [m for m in index.get_indexed_models() if getattr(m, "search_auto_update", True)]
+    saved = []
+
+    def note_save(**kwargs):
+        saved.append(True)
+
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+        post_save.connect(note_save, sender=model, weak=False)
+    try:
+        yield lambda: bool(saved)
+    finally:
+        for model in models:
+            post_save.disconnect(note_save, sender=model)
+            post_save.connect(post_save_signal_handler, sender=model)
+
 
 # The accounts of DESIGN.md's public contract, as printed at the end.
 DEMO_ACCOUNTS = [
@@ -59,8 +87,12 @@ class Command(BaseCommand):
                     "share a published password. Use --force if you really mean it."
                 )
             )
-        for loader in LOADERS:
-            loader()
+        with search_index_deferred() as changed:
+            for loader in LOADERS:
+                loader()
+        if changed():
+            # One bulk rebuild instead of re-indexing each page at every save and publish.
+            call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS(_("Demo loaded.")))
         self.stdout.write(
             _("Demo accounts (see README): %(accounts)s; password: %(password)s")
