@@ -294,7 +294,8 @@ def campaign_overview(request, campaign_id):
     school_id = request.GET.get("school", "")
     if school_id:
         school = visible.filter(
-            pk=school_id if school_id.isdigit() else 0,
+            # Not a plausible id (letters, sign, too many digits for the column): no school.
+            pk=int(school_id) if school_id.isdigit() and len(school_id) < 10 else 0,
             kind=Kind.SCHOOL,
             path__startswith=target.path,
         ).first()

@@ -525,7 +525,7 @@ def test_teacher_overview_shows_their_class_only(client, pupils, campaign, teach
     assert client.get(overview_url(campaign, school=schools["school"].pk)).status_code == 404
 
 
-@pytest.mark.parametrize("school", ["abc", "-1", "999999", "1%20OR%201=1"])
+@pytest.mark.parametrize("school", ["abc", "-1", "999999", "1%20OR%201=1", "9" * 30])
 def test_overview_with_a_bad_school_is_404(client, campaign, edu_dept, school):
     client.force_login(edu_dept)
     assert client.get(overview_url(campaign, school=school)).status_code == 404
