@@ -7,4 +7,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and learning")
 
     def ready(self):
-        from . import quiz_link  # noqa: F401 - connects the quiz signal and start check
+        from . import (
+            quiz_link,  # noqa: F401 - connects the quiz signal and start check
+            signals,
+        )
+
+        signals.connect()

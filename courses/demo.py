@@ -1,19 +1,27 @@
 """Demo courses from courses/demo_content.py, district requirements and some progress."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts.demo import ensure_user
 from home.models import HomePage
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
 from quizzes.models import Quiz
 
 from . import services
 from .demo_content import COURSES
-from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, TrainingRequirement
+from .models import (
+    CampaignPage,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    TrainingRequirement,
+)
 
 LESSON_KINDS = {kind.value for kind in LessonPage.Kind}
 
@@ -68,6 +76,7 @@ def load():
         courses = {spec["slug"]: _course(index, spec) for spec in COURSES}
         _requirements(courses)
     _progress(courses)
+    _campaign(index, courses.get(CAMPAIGN_COURSE))
 
 
 def _course_index(home):
@@ -171,3 +180,77 @@ def _progress(courses):
         lessons = list(course.get_lessons())
         for offset, lesson in enumerate(lessons[:lesson_count] if lesson_count else lessons):
             services.complete_lesson(user, lesson, now=when + timedelta(minutes=20 * offset))
+
+
+CAMPAIGN_COURSE = "first-lesson-autumn-2026"
+CAMPAIGN_SLUG = "first-lesson-2026-campaign"
+CAMPAIGN_START, CAMPAIGN_END = date(2026, 9, 1), date(2026, 9, 30)
+# Invented students per demo class (in the order of organisations.demo.SCHOOLS' classes).
+CAMPAIGN_CLASS_SIZES = [6, 8, 5, 7, 6, 4]
+
+
+def _campaign(index, course):
+    """2026年秋季消防安全开学第一课 for 青浦区, class join codes, and students' completions."""
+    district = Organisation.objects.filter(name="青浦区", depth=1).first()
+    if course is None or district is None:
+        return
+    campaign = CampaignPage.objects.filter(slug=CAMPAIGN_SLUG).first()
+    if campaign is None:
+        campaign = CampaignPage(
+            title="2026年秋季消防安全开学第一课",
+            slug=CAMPAIGN_SLUG,
+            intro=(
+                "9月开学第一个月，青浦区中小学同学和老师一起学习“不玩火、会报警、会逃生”。"
+                "同学们用班级加入码加入自己的班级，再学习课程。"
+            ),
+            body=[
+                {
+                    "type": "paragraph",
+                    "value": "<p>活动时间：2026年9月1日至9月30日。参加对象：全区中小学学生和老师。"
+                    "老师在本页生成班级加入码，发给本班同学；各校参与情况在下方实时公布，"
+                    "只显示人数和比例，不显示姓名。</p>",
+                }
+            ],
+            course=course,
+            starts_on=CAMPAIGN_START,
+            ends_on=CAMPAIGN_END,
+            target=district,
+            require_training=True,
+        )
+        index.add_child(instance=campaign)
+        campaign.save_revision().publish()
+    classes = list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.CLASS, path__startswith=district.path
+        ).order_by("path")
+    )
+    for klass in classes:
+        services.ensure_class_join_code(klass)
+    _campaign_students(classes, course)
+
+
+def _campaign_students(classes, course):
+    """示例学生NN in the demo classes; most finish on a day of the window, some not yet."""
+    joined = timezone.make_aware(datetime.combine(CAMPAIGN_START - timedelta(days=7), time(9)))
+    lessons = list(course.get_lessons())
+    number = 0
+    for klass, size in zip(classes, CAMPAIGN_CLASS_SIZES, strict=False):
+        for seat in range(1, size + 1):
+            number += 1
+            user = ensure_user(f"demo-pupil-{number:02d}", f"示例学生{number:02d}")
+            Membership.objects.current().get_or_create(
+                user=user,
+                organisation=klass,
+                role=Membership.Role.STUDENT,
+                defaults={"number": f"{20 + seat:02d}", "started_at": joined},
+            )
+            if Enrolment.objects.filter(user=user, course=course).exists():
+                continue
+            if number % 5 == 0:
+                continue  # not started
+            day = CAMPAIGN_START + timedelta(days=(number * 7) % 29)
+            when = timezone.make_aware(datetime.combine(day, time(16, number % 60)))
+            done = lessons if number % 6 else lessons[:1]  # every sixth is still in progress
+            services.start_course(user, course, now=when)
+            for offset, lesson in enumerate(done):
+                services.complete_lesson(user, lesson, now=when + timedelta(minutes=10 * offset))

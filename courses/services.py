@@ -185,3 +185,82 @@ def revoke_certificate(certificate, reason, now=None):
             certificate.revoked_reason = reason
             certificate.save(update_fields=["revoked_at", "revoked_reason"])
     return certificate
+
+
+CAMPAIGN_ROLES = ["student", "teacher"]
+
+
+def sync_campaign_requirement(campaign):
+    """Make the published campaign's training requirement match it (or retire it if not wanted).
+
+    One requirement per campaign: an existing active requirement for the same course and target
+    (e.g. set up earlier by a coordinator) is adopted rather than duplicated.
+    """
+    from organisations.models import Membership
+
+    from .models import CampaignPage
+
+    with transaction.atomic():
+        campaign = CampaignPage.objects.select_for_update().get(pk=campaign.pk)
+        requirement = campaign.requirement
+        if not campaign.require_training:
+            if requirement is not None and requirement.is_active:
+                requirement.is_active = False
+                requirement.save(update_fields=["is_active"])
+            return None
+        if requirement is None:
+            requirement = (
+                TrainingRequirement.objects.filter(
+                    course_id=campaign.course_id,
+                    organisation_id=campaign.target_id,
+                    is_active=True,
+                    renewal_months__isnull=True,
+                )
+                .order_by("pk")
+                .first()
+            )
+        if requirement is None:
+            requirement = TrainingRequirement(renewal_months=None)
+        requirement.course_id = campaign.course_id
+        requirement.organisation_id = campaign.target_id
+        requirement.due_date = campaign.ends_on
+        requirement.is_active = True
+        roles = list(requirement.roles or [])
+        for role in CAMPAIGN_ROLES:
+            if role not in roles and role in Membership.Role.values:
+                roles.append(role)
+        requirement.roles = roles
+        requirement.save()
+        # update() rather than save(): saving the page would make a new revision.
+        CampaignPage.objects.filter(pk=campaign.pk).update(requirement=requirement)
+        return requirement
+
+
+def retire_campaign_requirement(campaign):
+    """An unpublished campaign no longer requires anyone to train."""
+    if campaign.requirement_id:
+        TrainingRequirement.objects.filter(pk=campaign.requirement_id).update(is_active=False)
+
+
+def ensure_class_join_code(klass, created_by=None):
+    """The class's active join code for students, made once and reused after that."""
+    from organisations.models import JoinCode, Membership, generate_join_code
+
+    role = Membership.Role.STUDENT
+    with transaction.atomic():
+        # Lock the class row so two teachers clicking at once get the same code.
+        type(klass).objects.select_for_update().filter(pk=klass.pk).first()
+        now = timezone.now()
+        for code in JoinCode.objects.filter(organisation=klass, role=role, is_active=True):
+            if code.expires_at is None or code.expires_at > now:
+                return code, False
+        for _attempt in range(5):
+            candidate = generate_join_code()
+            if not JoinCode.objects.filter(code=candidate).exists():
+                return (
+                    JoinCode.objects.create(
+                        organisation=klass, code=candidate, role=role, created_by=created_by
+                    ),
+                    True,
+                )
+    raise RuntimeError("could not find a free join code")  # 25^8 codes: practically never

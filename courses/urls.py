@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import campaigns, views
 
 app_name = "courses"
 
@@ -13,4 +13,16 @@ urlpatterns = [
     path("certificates/verify/<str:code>/", views.verify_certificate, name="verify"),
     path("manage/requirements/", views.requirement_list, name="requirements"),
     path("manage/requirements/new/", views.requirement_create, name="requirement_create"),
+    path("manage/campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("manage/campaigns/<int:campaign_id>/", campaigns.campaign_overview, name="campaign"),
+    path(
+        "manage/campaigns/<int:campaign_id>/classes/<int:class_id>/",
+        campaigns.class_roster_view,
+        name="campaign_roster",
+    ),
+    path(
+        "manage/campaigns/<int:campaign_id>/classes/<int:class_id>/join-code/",
+        campaigns.class_join_code,
+        name="campaign_join_code",
+    ),
 ]

@@ -42,7 +42,7 @@ class CourseIndexPage(SegmentedSearchMixin, Page):
     search_fields = Page.search_fields + SegmentedSearchMixin.search_fields
     segmented_search_sources = ("title", "intro")
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["courses.CoursePage", "courses.CampaignPage"]
     max_count = 1
 
     class Meta:

@@ -1,0 +1,367 @@
+"""Campaigns (开学第一课): participation by school and class, rosters, join codes, daily figures.
+
+Counts are computed in SQL, one statement per table whatever the number of schools or students:
+each organisation row carries correlated subqueries over its subtree path (as
+`organisations.models.with_member_counts` does). The public board shows counts and rates only;
+names appear on the roster, which requires the class to be in the viewer's scope.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, Func, OuterRef, Subquery
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisations.models import JoinCode, Membership, Organisation
+from organisations.scope import coordinator_scope
+
+from . import services
+from .models import CampaignPage, Enrolment
+
+BOARD_CACHE_SECONDS = 60
+Kind = Organisation.Kind
+STUDENT = Membership.Role.STUDENT
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+
+def window_bounds(campaign):
+    """The first moment of the first day and the last moment of the last day, local time."""
+    start = timezone.make_aware(datetime.combine(campaign.starts_on, time.min))
+    end = timezone.make_aware(datetime.combine(campaign.ends_on, time.max))
+    return start, end
+
+
+def window_state(campaign, today=None):
+    today = today or timezone.localdate()
+    if today < campaign.starts_on:
+        return "upcoming"
+    if today > campaign.ends_on:
+        return "closed"
+    return "open"
+
+
+def completions_in_window(campaign):
+    """Enrolments in the campaign's course completed during its window."""
+    start, end = window_bounds(campaign)
+    return Enrolment.objects.filter(
+        course_id=campaign.course_id, completed_at__gte=start, completed_at__lte=end
+    )
+
+
+def student_memberships():
+    """Current student memberships of active people in active organisations."""
+    return Membership.objects.current().filter(
+        role=STUDENT, user__is_active=True, organisation__is_active=True
+    )
+
+
+def _count_distinct_users():
+    return Func(F("user_id"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+
+
+def with_participation(organisations, campaign):
+    """Annotate `students` and `completed` (within the window) over each organisation's subtree."""
+    in_subtree = (
+        student_memberships().filter(organisation__path__startswith=OuterRef("path")).order_by()
+    )
+    finished = in_subtree.filter(
+        Exists(completions_in_window(campaign).filter(user_id=OuterRef("user_id")))
+    )
+    return organisations.annotate(
+        students=Subquery(in_subtree.values(count=_count_distinct_users())),
+        completed=Subquery(finished.values(count=_count_distinct_users())),
+    )
+
+
+@dataclass
+class ParticipationRow:
+    pk: int
+    name: str
+    kind: str
+    students: int
+    completed: int
+
+    @property
+    def not_yet(self):
+        return self.students - self.completed
+
+    @property
+    def rate(self):
+        return round(100 * self.completed / self.students) if self.students else 0
+
+
+def participation_rows(organisations, campaign):
+    rows = with_participation(organisations, campaign).order_by("path")
+    return [
+        ParticipationRow(
+            pk=org.pk,
+            name=org.name,
+            kind=org.kind,
+            students=org.students or 0,
+            completed=org.completed or 0,
+        )
+        for org in rows
+    ]
+
+
+def total_of(rows):
+    return ParticipationRow(
+        pk=0,
+        name="",
+        kind="",
+        students=sum(row.students for row in rows),
+        completed=sum(row.completed for row in rows),
+    )
+
+
+def campaign_schools(campaign, target_path):
+    return Organisation.objects.filter(
+        kind=Kind.SCHOOL, is_active=True, path__startswith=target_path
+    )
+
+
+def public_board(campaign):
+    """Counts and rates per school for everyone to see; cached a minute to survive a rush."""
+    key = f"campaign-board:{campaign.pk}"
+    board = cache.get(key)
+    if board is None:
+        target_path = Organisation.objects.filter(pk=campaign.target_id).values_list(
+            "path", flat=True
+        )
+        schools = campaign_schools(campaign, target_path.first() or "-")
+        rows = participation_rows(schools, campaign)
+        board = {"rows": rows, "total": total_of(rows), "computed_at": timezone.now()}
+        cache.set(key, board, BOARD_CACHE_SECONDS)
+    return board
+
+
+def daily_completions(campaign, organisations):
+    """[(day, new completions that day)] for every day of the window, students in organisations."""
+    members = student_memberships().filter(organisation__in=organisations)
+    counts = dict(
+        completions_in_window(campaign)
+        .filter(Exists(members.filter(user_id=OuterRef("user_id"))))
+        .annotate(day=TruncDate("completed_at"))
+        .values("day")
+        .annotate(count=Count("user_id", distinct=True))
+        .order_by("day")
+        .values_list("day", "count")
+    )
+    days = []
+    day = campaign.starts_on
+    while day <= campaign.ends_on:
+        days.append((day, counts.get(day, 0)))
+        day += timedelta(days=1)
+    return days
+
+
+def bar_chart(days, width=600, height=140, pad=20):
+    """Bars (x, y, width, height, day, count) of the daily figure, scaled into an SVG box."""
+    if not days:
+        return []
+    top = max(count for _day, count in days) or 1
+    step = (width - 2 * pad) / len(days)
+    bars = []
+    for index, (day, count) in enumerate(days):
+        bar_height = (height - 2 * pad) * count / top
+        bars.append(
+            {
+                "x": round(pad + index * step + step * 0.1, 1),
+                "y": round(height - pad - bar_height, 1),
+                "width": round(step * 0.8, 1),
+                "height": round(bar_height, 1),
+                "day": day,
+                "count": count,
+            }
+        )
+    return bars
+
+
+def class_roster(klass, campaign):
+    """The class's current students with their completion of the course within the window."""
+    return (
+        Membership.objects.current()
+        .filter(organisation=klass, role=STUDENT, user__is_active=True)
+        .select_related("user")
+        .annotate(
+            completed_at=Subquery(
+                completions_in_window(campaign)
+                .filter(user_id=OuterRef("user_id"))
+                .order_by("completed_at")
+                .values("completed_at")[:1]
+            ),
+            started=Exists(
+                Enrolment.objects.filter(user_id=OuterRef("user_id"), course_id=campaign.course_id)
+            ),
+        )
+        .order_by("number", "user__name")
+    )
+
+
+def active_student_codes(classes):
+    """{class id: its usable student join code} for the given classes, in one query."""
+    now = timezone.now()
+    codes = {}
+    for code in JoinCode.objects.filter(
+        organisation__in=classes, role=STUDENT, is_active=True
+    ).order_by("created_at"):
+        if code.expires_at is None or code.expires_at > now:
+            codes.setdefault(code.organisation_id, code)
+    return codes
+
+
+def landing_context(campaign, request):
+    """What the public campaign page shows, plus the classes a signed-in coordinator manages."""
+    context = {
+        "board": public_board(campaign),
+        "window_state": window_state(campaign),
+        "join_code_error": getattr(request, "join_code_error", ""),
+        "join_code_value": request.GET.get("code", "")[:20],
+        "my_classes": [],
+    }
+    visible = coordinator_scope(request.user)
+    if visible is not None:
+        target = campaign.target
+        classes = list(
+            visible.filter(kind=Kind.CLASS, is_active=True, path__startswith=target.path).order_by(
+                "path"
+            )[:60]
+        )
+        codes = active_student_codes(classes)
+        context["my_classes"] = [(klass, codes.get(klass.pk)) for klass in classes]
+        context["sees_schools"] = visible.filter(
+            kind=Kind.SCHOOL, path__startswith=target.path
+        ).exists()
+    return context
+
+
+# ---- views ----------------------------------------------------------------------------------
+
+
+def _scope_or_403(user):
+    visible = coordinator_scope(user)
+    if visible is None:
+        raise PermissionDenied
+    return visible
+
+
+def _campaign_or_404(campaign_id):
+    campaign = CampaignPage.objects.live().select_related("target", "course").filter(pk=campaign_id)
+    campaign = campaign.first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _class_or_404(visible, campaign, class_id):
+    klass = visible.filter(
+        pk=class_id, kind=Kind.CLASS, path__startswith=campaign.target.path
+    ).first()
+    if klass is None:
+        raise Http404
+    return klass
+
+
+@login_required
+def campaign_list(request):
+    """The live campaigns, for coordinators to open their view of each."""
+    _scope_or_403(request.user)
+    campaigns = (
+        CampaignPage.objects.live().select_related("target", "course").order_by("-starts_on")
+    )
+    return render(request, "courses/campaign/list.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_overview(request, campaign_id):
+    """Participation by school (or, drilled into a school, by class) and completions per day."""
+    visible = _scope_or_403(request.user)
+    campaign = _campaign_or_404(campaign_id)
+    target = campaign.target
+    school = None
+    school_id = request.GET.get("school", "")
+    if school_id:
+        school = visible.filter(
+            # Not a plausible id (letters, sign, too many digits for the column): no school.
+            pk=int(school_id) if school_id.isdigit() and len(school_id) < 10 else 0,
+            kind=Kind.SCHOOL,
+            path__startswith=target.path,
+        ).first()
+        if school is None:
+            raise Http404
+        scope = visible.filter(path__startswith=school.path)
+        rows = participation_rows(scope.filter(kind=Kind.CLASS), campaign)
+        level = "class"
+    else:
+        scope = visible.filter(path__startswith=target.path)
+        rows = participation_rows(scope.filter(kind=Kind.SCHOOL), campaign)
+        level = "school"
+        if not rows:
+            # A class teacher sees no school: show their classes instead.
+            rows = participation_rows(scope.filter(kind=Kind.CLASS), campaign)
+            level = "class"
+    days = daily_completions(campaign, scope)
+    context = {
+        "campaign": campaign,
+        "school": school,
+        "rows": rows,
+        "level": level,
+        "total": total_of(rows),
+        "days": days,
+        "bars": bar_chart(days),
+        "days_total": sum(count for _day, count in days),
+        "window_state": window_state(campaign),
+    }
+    return render(request, "courses/campaign/overview.html", context)
+
+
+@login_required
+def class_roster_view(request, campaign_id, class_id):
+    """A teacher's list of the class: who has finished the course within the window."""
+    visible = _scope_or_403(request.user)
+    campaign = _campaign_or_404(campaign_id)
+    klass = _class_or_404(visible, campaign, class_id)
+    roster = list(class_roster(klass, campaign))
+    context = {
+        "campaign": campaign,
+        "klass": klass,
+        "school": klass.get_parent(),
+        "roster": roster,
+        "finished": sum(1 for member in roster if member.completed_at),
+        "join_code": active_student_codes([klass]).get(klass.pk),
+    }
+    template = "courses/campaign/roster_print.html" if request.GET.get("print") else None
+    return render(request, template or "courses/campaign/roster.html", context)
+
+
+@login_required
+@require_POST
+def class_join_code(request, campaign_id, class_id):
+    """Make (or show again) the class's join code for students."""
+    visible = _scope_or_403(request.user)
+    campaign = _campaign_or_404(campaign_id)
+    klass = _class_or_404(visible, campaign, class_id)
+    code, created = services.ensure_class_join_code(klass, created_by=request.user)
+    if created:
+        messages.success(
+            request, _("Join code %(code)s made for %(class)s.") % {"code": code, "class": klass}
+        )
+    else:
+        messages.info(
+            request,
+            _("%(class)s already has the join code %(code)s.") % {"code": code, "class": klass},
+        )
+    roster = reverse("courses:campaign_roster", args=[campaign.pk, klass.pk])
+    return redirect(campaign.url if request.POST.get("back") == "campaign" else roster)
