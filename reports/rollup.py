@@ -118,30 +118,27 @@ def _person_sql(requirement, visible, parent_path, filters, as_of):
     if soon_cutoff is not None:
         lasting += " AND e.completed_at > %s"
         lasting_params.append(soon_cutoff)
-    course = requirement.course_id
-    # Only constant SQL fragments are formatted in; every value travels as a parameter.
+    # One join per person to their enrolments in the course (by the user index), not a
+    # correlated subquery per person, which planners may answer by scanning the course.
     sql = f"""
         SELECT q.user_id AS user_id, q.home AS home,
-          CASE WHEN EXISTS (SELECT 1 FROM courses_enrolment e WHERE e.user_id = q.user_id
-               AND e.course_id = %s AND {valid}) THEN 1 ELSE 0 END AS is_valid,
-          CASE WHEN EXISTS (SELECT 1 FROM courses_enrolment e WHERE e.user_id = q.user_id
-               AND e.course_id = %s AND {valid} AND {lasting}) THEN 1 ELSE 0 END AS is_lasting,
-          CASE WHEN EXISTS (SELECT 1 FROM courses_enrolment e WHERE e.user_id = q.user_id
-               AND e.course_id = %s AND e.started_at <= %s
-               AND (e.completed_at IS NULL OR e.completed_at > %s)) THEN 1 ELSE 0 END
+          MAX(CASE WHEN {valid} THEN 1 ELSE 0 END) AS is_valid,
+          MAX(CASE WHEN {valid} AND {lasting} THEN 1 ELSE 0 END) AS is_lasting,
+          MAX(CASE WHEN e.started_at <= %s
+                    AND (e.completed_at IS NULL OR e.completed_at > %s) THEN 1 ELSE 0 END)
             AS is_started
         FROM ({qualifying}) q
+        LEFT JOIN courses_enrolment e ON e.user_id = q.user_id AND e.course_id = %s
+        GROUP BY q.user_id, q.home
     """
     all_params = [
-        course,
         *valid_params,
-        course,
         *valid_params,
         *lasting_params,
-        course,
         as_of,
         as_of,
         *params,
+        requirement.course_id,
     ]
     return sql, all_params
 

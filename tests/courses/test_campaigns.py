@@ -461,7 +461,7 @@ def test_roster_query_count_is_fixed(
     client.force_login(teacher)
     url = roster_url(campaign, schools["class_a"])
     client.get(url)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(13) as small:
         client.get(url)
     for number in range(10):
         finished(student(schools["class_a"], f"加学生{number}"), campaign.course, at(2026, 9, 9))
