@@ -5,6 +5,7 @@ from courses.models import Certificate, Enrolment, LessonPage, LessonProgress
 from tests.courses.conftest import make_course
 from tests.courses.factories import LessonPageFactory
 from tests.factories import UserFactory
+from tests.quizzes.factories import QuizFactory
 
 
 @pytest.mark.django_db
@@ -64,9 +65,10 @@ def test_a_course_without_certificate_completes_without_one(course_index, respon
 @pytest.mark.django_db
 def test_quiz_video_and_practical_lessons_are_not_ticked_by_hand(client, course, responsible):
     client.force_login(responsible)
+    quiz = QuizFactory()
     for kind in ("quiz", "practical", "video"):
         lesson = LessonPageFactory(
-            parent=course, slug=f"k-{kind}", kind=kind, video_duration_seconds=60
+            parent=course, slug=f"k-{kind}", kind=kind, video_duration_seconds=60, quiz=quiz
         )
         assert client.post(f"/learn/lessons/{lesson.pk}/complete/").status_code == 404
     assert not LessonProgress.objects.exists()

@@ -140,7 +140,7 @@ def test_my_learning_runs_a_fixed_number_of_queries(
         services.complete_lesson(responsible, course.get_lessons().first())
     client.force_login(responsible)
     client.get("/learn/")
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(24):
         assert client.get("/learn/").status_code == 200
 
 

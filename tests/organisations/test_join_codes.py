@@ -152,5 +152,5 @@ def test_join_codes_page_query_count_is_fixed(
     for _index in range(5):
         JoinCodeFactory(organisation=tree["unit"])
     client.force_login(town_coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(codes_url(tree["unit"])).status_code == 200

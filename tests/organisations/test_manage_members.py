@@ -269,14 +269,15 @@ def test_tree_and_member_list_run_a_fixed_number_of_queries(
     client.force_login(world["people"]["town"])
     town = world["orgs"]["town"]
     client.get(url("manage"))  # the footer settings row is created on the first page view
-    # Six queries are the site shell: session, user, site, footer, two for the userbar;
+    # Seven queries are the site shell: session, user, site, footer, unread messages, two for
+    # the userbar;
     # the rest: coordinator memberships, then the page (count and rows, organisation, breadcrumbs).
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(url("manage")).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(url("manage_organisation", town.pk)).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(url("manage_members", town.pk), {"subtree": "on"})
         assert response.status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(url("manage"), {"q": "示例"}).status_code == 200
