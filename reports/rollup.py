@@ -256,13 +256,15 @@ def people(requirement, visible, organisation, filters=None, as_of_date=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
-        for row in cursor.fetchall():
-            person = dict(zip(columns, row, strict=True))
-            # Raw SQLite cursors return datetimes as naive UTC text.
-            if isinstance(person["last_activity"], str):
-                moment = parse_datetime(person["last_activity"])
-                if timezone.is_naive(moment):
-                    moment = timezone.make_aware(moment, UTC)
-                person["last_activity"] = moment
-            person["overdue"] = overdue and person["status"] in ("in_progress", "not_started")
-            yield person
+        # In chunks, so a 100,000-row export never holds all rows at once.
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                person = dict(zip(columns, row, strict=True))
+                # Raw SQLite cursors return datetimes as naive UTC text.
+                if isinstance(person["last_activity"], str):
+                    moment = parse_datetime(person["last_activity"])
+                    if timezone.is_naive(moment):
+                        moment = timezone.make_aware(moment, UTC)
+                    person["last_activity"] = moment
+                person["overdue"] = overdue and person["status"] in ("in_progress", "not_started")
+                yield person
