@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaigns, views
+from . import attendance, campaigns, views
 
 app_name = "courses"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("learn/certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/verify/<str:code>/", views.verify_certificate, name="verify"),
     path("manage/requirements/", views.requirement_list, name="requirements"),
+    path("manage/attendance/", attendance.practical_lessons, name="attendance_lessons"),
+    path("manage/attendance/<int:lesson_id>/", attendance.attendance, name="attendance"),
     path("manage/requirements/new/", views.requirement_create, name="requirement_create"),
     path("manage/campaigns/", campaigns.campaign_list, name="campaigns"),
     path("manage/campaigns/<int:campaign_id>/", campaigns.campaign_overview, name="campaign"),
