@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from quizzes.models import Quiz
 
 from .models import ALERT_KINDS, PLACE_TYPE_CHOICES
 
@@ -83,8 +84,17 @@ class SendAlertForm(forms.Form):
         choices=[("", _("Any sector")), *Organisation.Sector.choices],
     )
 
+    check_quiz = forms.ModelChoiceField(
+        label=_("Check quiz"),
+        required=False,
+        queryset=Quiz.objects.none(),
+        empty_label=_("None: confirming is enough"),
+        help_text=_("Readers must pass this quiz before they can confirm 已阅知."),
+    )
+
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["check_quiz"].queryset = Quiz.objects.filter(active=True).order_by("title")
         self.fields["root"].queryset = organisations.exclude(
             kind__in=[Organisation.Kind.CLASS, Organisation.Kind.VOLUNTEER_TEAM]
         ).order_by("path")

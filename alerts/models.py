@@ -389,6 +389,15 @@ class Dispatch(models.Model):
         _("kind of organisation"), max_length=20, choices=Organisation.Kind.choices, blank=True
     )
     recipient_count = models.PositiveIntegerField(_("units"), default=0)
+    check_quiz = models.ForeignKey(
+        "quizzes.Quiz",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("check quiz"),
+        help_text=_("If set, readers confirm only after passing this short quiz."),
+    )
 
     class Meta:
         verbose_name = _("dispatch")

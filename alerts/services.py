@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
+from quizzes.models import Attempt
 
 from .models import Dispatch, DispatchRecipient
 
@@ -22,7 +23,9 @@ def target_organisations(root, *, kind="", place_type="", sector=""):
     return targets
 
 
-def send_alert(page, sender, root, *, kind="", place_type="", sector="", within=None):
+def send_alert(
+    page, sender, root, *, kind="", place_type="", sector="", within=None, check_quiz=None
+):
     """Send a live alert to the matching units: one dispatch, one recipient row per unit.
 
     `within` limits the units to an organisation queryset (a coordinator's scope).
@@ -44,6 +47,7 @@ def send_alert(page, sender, root, *, kind="", place_type="", sector="", within=
             place_type=place_type,
             sector=sector,
             recipient_count=len(unit_ids),
+            check_quiz=check_quiz,
         )
         DispatchRecipient.objects.bulk_create(
             [DispatchRecipient(dispatch=dispatch, organisation_id=pk) for pk in unit_ids]
@@ -53,6 +57,11 @@ def send_alert(page, sender, root, *, kind="", place_type="", sector="", within=
 
 def acknowledge(recipient, user):
     """Record that the user read the alert for their unit; the first confirmation stands."""
+    quiz = recipient.dispatch.check_quiz
+    if quiz is not None and not Attempt.objects.filter(user=user, quiz=quiz, passed=True).exists():
+        raise ValidationError(
+            _("Pass the check quiz “%(quiz)s” first, then confirm.") % {"quiz": quiz.title}
+        )
     with transaction.atomic():
         DispatchRecipient.objects.filter(pk=recipient.pk, acknowledged_at__isnull=True).update(
             acknowledged_by=user, acknowledged_at=timezone.now()

@@ -72,6 +72,7 @@ def send_alert(request, page_id):
                 place_type=form.cleaned_data["place_type"],
                 sector=form.cleaned_data["sector"],
                 within=within,
+                check_quiz=form.cleaned_data["check_quiz"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -145,7 +146,7 @@ def notices(request):
     """What was sent to the units where the user is responsible person or manager."""
     received = (
         DispatchRecipient.objects.for_reader(request.user)
-        .select_related("dispatch__page", "organisation", "acknowledged_by")
+        .select_related("dispatch__page", "dispatch__check_quiz", "organisation", "acknowledged_by")
         .order_by(F("acknowledged_at").asc(nulls_first=True), "-dispatch__sent_at")
     )
     page_obj = Paginator(received, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
@@ -157,11 +158,15 @@ def notices(request):
 def acknowledge(request, pk):
     # Only rows sent to one's own unit exist for this user: anything else is a 404.
     recipient = get_object_or_404(DispatchRecipient.objects.for_reader(request.user), pk=pk)
-    services.acknowledge(recipient, request.user)
-    messages.success(
-        request,
-        _("Confirmed: you have read “%(title)s”.") % {"title": recipient.dispatch.page.title},
-    )
+    try:
+        services.acknowledge(recipient, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Confirmed: you have read “%(title)s”.") % {"title": recipient.dispatch.page.title},
+        )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

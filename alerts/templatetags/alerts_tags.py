@@ -24,7 +24,7 @@ def pending_acknowledgements(context, user, limit=5):
     pending = list(
         DispatchRecipient.objects.for_reader(user)
         .pending()
-        .select_related("dispatch__page", "organisation")
+        .select_related("dispatch__page", "dispatch__check_quiz", "organisation")
         .order_by("-dispatch__sent_at")[: limit + 1]
     )
     return {
@@ -45,6 +45,6 @@ def acknowledgement_box(context, page):
         DispatchRecipient.objects.for_reader(user)
         .pending()
         .filter(dispatch__page_id=page.pk)
-        .select_related("organisation")
+        .select_related("organisation", "dispatch__check_quiz")
     )
     return {"pending": pending, "request": request, "page": page}

@@ -10,8 +10,10 @@ from django.test import RequestFactory
 from alerts import services
 from alerts.models import Dispatch, DispatchRecipient
 from organisations.models import Membership, Organisation
+from quizzes.models import Attempt
 from tests.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.quizzes.factories import QuestionFactory, QuizFactory
 
 from .builders import make_case, make_risk_alert
 
@@ -367,3 +369,55 @@ def test_superuser_only_people_see_their_own_dispatch_list(client, district, cas
     services.send_alert(case, reviewer, district["town"])
     client.force_login(UserFactory(is_superuser=True))
     assert case.title not in client.get("/manage/alerts/").content.decode().split("已发布的警示")[0]
+
+
+@pytest.fixture
+def check_quiz(db):
+    return QuizFactory(title="群租房检查要点小测", questions=[QuestionFactory()])
+
+
+@pytest.mark.django_db
+def test_with_a_check_quiz_confirming_needs_a_passed_attempt(
+    client, district, people, case, reviewer, check_quiz
+):
+    dispatch = services.send_alert(case, reviewer, district["town"], check_quiz=check_quiz)
+    recipient = dispatch.recipients.get(organisation=district["rental"])
+    manager = people["rental_manager"]
+    client.force_login(manager)
+    page = client.get("/notices/").content.decode()
+    assert "群租房检查要点小测" in page
+    response = client.post(f"/notices/{recipient.pk}/acknowledge/", follow=True)
+    assert "请先通过" in response.content.decode()
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at is None
+
+    Attempt.objects.create(
+        user=manager, quiz=check_quiz, status=Attempt.Status.GRADED, passed=False, score=0
+    )
+    client.post(f"/notices/{recipient.pk}/acknowledge/")
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at is None
+
+    Attempt.objects.create(
+        user=manager, quiz=check_quiz, status=Attempt.Status.GRADED, passed=True, score=100
+    )
+    client.post(f"/notices/{recipient.pk}/acknowledge/")
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_by == manager
+
+
+@pytest.mark.django_db
+def test_the_send_form_offers_the_check_quiz(client, district, case, editor, check_quiz):
+    client.force_login(editor)
+    response = client.post(
+        f"/manage/alerts/{case.pk}/send/",
+        {
+            "root": district["town"].pk,
+            "kind": "",
+            "place_type": "",
+            "sector": "",
+            "check_quiz": check_quiz.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert case.dispatches.get().check_quiz == check_quiz
