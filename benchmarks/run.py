@@ -16,7 +16,7 @@ import time
 
 from .setup import setup_django
 
-EXTRA_MODULES = ["benchmarks.import_members", "benchmarks.reports"]
+EXTRA_MODULES = ["benchmarks.import_members", "benchmarks.reports", "benchmarks.learning"]
 
 
 def time_get(client, url, repeat):
