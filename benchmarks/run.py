@@ -5,7 +5,7 @@ templates) --repeat times after one warm-up; the table shows the median and the 
 
 Hook for other benchmarks: a module `benchmarks/<name>.py` listed in EXTRA_MODULES with a function
 `run(repeat) -> list[(label, median_seconds, queries_or_None)]` is run after the pages and its rows
-join the table. The member import (org-join) is meant to fill `benchmarks/import_members.py`.
+join the table. The member import is timed by `manage.py benchmark_import`.
 """
 
 import argparse
@@ -16,7 +16,7 @@ import time
 
 from .setup import setup_django
 
-EXTRA_MODULES = ["benchmarks.import_members", "benchmarks.reports", "benchmarks.learning"]
+EXTRA_MODULES = ["benchmarks.reports", "benchmarks.learning"]
 
 
 def time_get(client, url, repeat):
