@@ -14,7 +14,7 @@ def weekly_completions(requirement, visible, parent, filters=None, as_of_date=No
     filters = filters or Filters()
     as_of = moment_of(as_of_date)
     sql, params = _qualifying_sql(
-        requirement, visible, parent.path if parent else "", filters, as_of
+        requirement, visible, parent.path if parent else "", filters, as_of, homes=False
     )
     rows = (
         Enrolment.objects.filter(
@@ -22,7 +22,7 @@ def weekly_completions(requirement, visible, parent, filters=None, as_of_date=No
             completed_at__isnull=False,
             completed_at__lte=as_of,
             # The SQL comes from rollup's constant fragments; values are parameters.
-            user_id__in=RawSQL(f"SELECT q.user_id FROM ({sql}) q", params),  # noqa: S608, S611
+            user_id__in=RawSQL(sql, params),  # noqa: S611
         )
         .annotate(week=TruncWeek("completed_at"))
         .values("week")

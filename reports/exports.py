@@ -18,7 +18,8 @@ from accounts.validators import mask_phone
 
 from .rollup import people, rollup, totals
 
-STATUS_KEYS = ("completed", "expiring", "in_progress", "not_started", "overdue")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROGRESS_EVERY = 1000
 
 
 def _header_lines(selection, user):
@@ -77,7 +78,7 @@ def _table_rows(selection):
         ]
 
 
-def _people_rows(selection):
+def people_rows_for(selection):
     from .views import STATUS_LABELS
 
     yield [
@@ -89,11 +90,12 @@ def _people_rows(selection):
         _("Last activity"),
         _("Certificate"),
     ]
-    organisation = selection.organisation
-    if organisation is None:
-        raise Http404
     for person in people(
-        selection.requirement, selection.visible, organisation, selection.filters, selection.as_of
+        selection.requirement,
+        selection.visible,
+        selection.organisation,
+        selection.filters,
+        selection.as_of,
     ):
         last = person["last_activity"]
         yield [
@@ -112,14 +114,40 @@ class _Echo:
         return value
 
 
+def export_filename(what, file_format):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"report-{what}-{stamp}.{file_format}"
+
+
+def write_workbook(handle, selection, user, rows, progress=None):
+    """Write the header and rows into `handle` as .xlsx; returns the number of data rows.
+
+    openpyxl's write-only mode keeps one row in memory at a time; `progress(done)` is called
+    every PROGRESS_EVERY rows for the waiting page of background exports.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Report"))
+    for line in _header_lines(selection, user):
+        sheet.append(line)
+    done = -1  # the first row is the column headings
+    for row in rows:
+        sheet.append(row)
+        done += 1
+        if progress is not None and done and done % PROGRESS_EVERY == 0:
+            progress(done)
+    workbook.save(handle)
+    return max(done, 0)
+
+
 def export_response(selection, what, file_format, user):
     if what not in ("table", "people") or file_format not in ("csv", "xlsx"):
         raise Http404
-    rows = _table_rows(selection) if what == "table" else _people_rows(selection)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"report-{what}-{stamp}.{file_format}"
-    header = _header_lines(selection, user)
+    if what == "people" and selection.organisation is None:
+        raise Http404
+    rows = _table_rows(selection) if what == "table" else people_rows_for(selection)
+    filename = export_filename(what, file_format)
     if file_format == "csv":
+        header = _header_lines(selection, user)
         writer = csv.writer(_Echo())
 
         def stream():
@@ -131,19 +159,10 @@ def export_response(selection, what, file_format, user):
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Report"))
-        for line in header:
-            sheet.append(line)
-        for row in rows:
-            sheet.append(row)
         # FileResponse closes the file once sent, so no context manager here.
         handle = tempfile.TemporaryFile()  # noqa: SIM115
-        workbook.save(handle)
+        write_workbook(handle, selection, user, rows)
         handle.seek(0)
-        response = FileResponse(
-            handle,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = FileResponse(handle, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -59,14 +59,17 @@ def moment_of(as_of_date):
     return timezone.make_aware(datetime.combine(as_of_date, time.max))
 
 
-def _qualifying_sql(requirement, visible, parent_path, filters, as_of):
-    """SQL and params selecting (user_id, home path) of everyone concerned, once each."""
+def _qualifying_sql(requirement, visible, parent_path, filters, as_of, *, homes=True):
+    """SQL and params selecting (user_id, home path) of everyone concerned, once each.
+
+    Without `homes`, only the user ids, possibly repeated: enough for an IN (...) test.
+    """
     visible_sql, visible_params = visible.values("id").query.sql_with_params()
     roles = [role for role in requirement.roles if not filters.roles or role in filters.roles]
     if not roles:
         roles = ["-"]
     sql = [
-        "SELECT m.user_id AS user_id, MIN(o.path) AS home",
+        "SELECT m.user_id AS user_id, MIN(o.path) AS home" if homes else "SELECT m.user_id",
         "FROM organisations_membership m",
         "JOIN organisations_organisation o ON o.id = m.organisation_id",
         "JOIN accounts_user u ON u.id = m.user_id",
@@ -91,7 +94,8 @@ def _qualifying_sql(requirement, visible, parent_path, filters, as_of):
             "WHERE t.content_object_id = o.id AND p.name = %s)"
         )
         params.append(filters.place_type)
-    sql.append("GROUP BY m.user_id")
+    if homes:
+        sql.append("GROUP BY m.user_id")
     return "\n".join(sql), params
 
 
@@ -228,10 +232,8 @@ def totals(rows):
     return total
 
 
-def people(requirement, visible, organisation, filters=None, as_of_date=None):
-    """The people concerned at and below one organisation, with their status, as dicts."""
-    filters = filters or Filters()
-    as_of = moment_of(as_of_date)
+def _people_sql(requirement, visible, organisation, filters, as_of):
+    """SQL and params of everyone concerned at and below `organisation`, with their status."""
     person_sql, params = _person_sql(requirement, visible, organisation.path, filters, as_of)
     sql = f"""
         SELECT p.user_id, p.home, {_status_case()} AS status,
@@ -251,7 +253,33 @@ def people(requirement, visible, organisation, filters=None, as_of_date=None):
         sql += " WHERE p.is_valid = 0"
         if requirement.due_date >= timezone.localdate(as_of):
             sql += " AND 1 = 0"
+    return sql, params
+
+
+def people_count(requirement, visible, organisation, filters=None, as_of_date=None):
+    """How many people `people()` would list, counted in SQL."""
+    filters = filters or Filters()
+    sql, params = _people_sql(requirement, visible, organisation, filters, moment_of(as_of_date))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+        return cursor.fetchone()[0]
+
+
+def people(
+    requirement, visible, organisation, filters=None, as_of_date=None, *, limit=None, offset=0
+):
+    """The people concerned at and below one organisation, with their status, as dicts.
+
+    Ordered by name; `limit` and `offset` cut a page in SQL, so a page of a town's list does
+    not read the whole town into Python.
+    """
+    filters = filters or Filters()
+    as_of = moment_of(as_of_date)
+    sql, params = _people_sql(requirement, visible, organisation, filters, as_of)
     sql += " ORDER BY u.name, p.user_id"
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params = [*params, int(limit), int(offset)]
     overdue = requirement.due_date < timezone.localdate(as_of)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -268,3 +296,26 @@ def people(requirement, visible, organisation, filters=None, as_of_date=None):
                     person["last_activity"] = moment
                 person["overdue"] = overdue and person["status"] in ("in_progress", "not_started")
                 yield person
+
+
+class PeopleList:
+    """The people list as a sequence Django's Paginator can page through in SQL."""
+
+    def __init__(self, requirement, visible, organisation, filters=None, as_of_date=None):
+        self.args = (requirement, visible, organisation, filters, as_of_date)
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = people_count(*self.args)
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("PeopleList is paged with slices")
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        return list(people(*self.args, limit=max(0, stop - start), offset=start))

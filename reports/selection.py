@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import TrainingRequirement
@@ -68,10 +69,14 @@ class Selection:
 
 
 def read_selection(request):
-    visible = visible_organisations(request.user)
-    requirements = requirements_for(request.user, visible)
+    return selection_for(request.user, request.GET)
+
+
+def selection_for(user, params):
+    """The selection a query string means for this user (also used by background exports)."""
+    visible = visible_organisations(user)
+    requirements = requirements_for(user, visible)
     selection = Selection(visible=visible, requirements=requirements)
-    params = request.GET
 
     requirement_id = params.get("requirement")
     if requirement_id:
@@ -139,7 +144,7 @@ def read_selection(request):
                 _("“%(value)s” is not a date; today is shown.") % {"value": as_of}
             )
         else:
-            if selection.as_of > date.today():
+            if selection.as_of > timezone.localdate():
                 selection.notices.append(_("A date in the future cannot be shown; today is shown."))
                 selection.as_of = None
     return selection

@@ -9,4 +9,6 @@ urlpatterns = [
     path("reports/people/", views.people_list, name="people"),
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/export/<str:what>.<str:file_format>", views.export, name="export"),
+    path("reports/exports/<uuid:pk>/", views.export_status, name="export_status"),
+    path("reports/exports/<uuid:pk>/download", views.export_download, name="export_download"),
 ]

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from organisations.models import Membership, Organisation
@@ -12,8 +13,10 @@ from organisations.place_types import PLACE_TYPES
 from organisations.scope import is_coordinator
 
 from . import exports
+from .background import start_people_export
 from .charts import line_dots, line_points, weekly_completions
-from .rollup import STATUSES, people, rollup, totals
+from .models import Export
+from .rollup import STATUSES, PeopleList, rollup, totals
 from .selection import read_selection
 from .services import MAX_RECIPIENTS, send_reminders
 
@@ -100,19 +103,21 @@ def people_list(request, selection=None):
     selection = selection or read_selection(request)
     if selection.requirement is None or selection.organisation is None:
         return render(request, "reports/report.html", _context(selection))
-    rows = list(
-        people(
-            selection.requirement,
-            selection.visible,
-            selection.organisation,
-            selection.filters,
-            selection.as_of,
-        )
-    )
+    rows = _people_of(selection)
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     context = _context(selection)
-    context.update(page_obj=page, ancestors=_breadcrumbs(selection), people_count=len(rows))
+    context.update(page_obj=page, ancestors=_breadcrumbs(selection), people_count=rows.count())
     return render(request, "reports/people.html", context)
+
+
+def _people_of(selection):
+    return PeopleList(
+        selection.requirement,
+        selection.visible,
+        selection.organisation,
+        selection.filters,
+        selection.as_of,
+    )
 
 
 @login_required
@@ -122,7 +127,35 @@ def export(request, what, file_format):
     selection = read_selection(request)
     if selection.requirement is None:
         raise PermissionDenied(_("Choose a requirement first."))
+    if what == "people" and file_format == "xlsx" and selection.organisation is not None:
+        count = _people_of(selection).count()
+        if count > settings.REPORTS_BACKGROUND_EXPORT_ROWS:
+            export = start_people_export(
+                request.user, selection, exports.export_filename(what, file_format), count
+            )
+            return redirect("reports:export_status", export.pk)
     return exports.export_response(selection, what, file_format, request.user)
+
+
+@login_required
+def export_status(request, pk):
+    """The waiting page of a background export: progress, then the download link."""
+    export = get_object_or_404(Export, pk=pk, user=request.user)
+    return render(request, "reports/export_status.html", {"export": export})
+
+
+@login_required
+def export_download(request, pk):
+    export = get_object_or_404(
+        Export, pk=pk, user=request.user, status=Export.Status.DONE, file__gt=""
+    )
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError as gone:
+        raise Http404 from gone
+    return FileResponse(
+        handle, as_attachment=True, filename=export.filename, content_type=exports.XLSX
+    )
 
 
 @login_required
@@ -134,47 +167,50 @@ def reminders(request):
         return render(request, "reports/report.html", _context(selection))
     if selection.filters.status not in ("overdue", "expiring"):
         selection.filters.status = "overdue"
-    rows = list(
-        people(
-            selection.requirement,
-            selection.visible,
-            selection.organisation,
-            selection.filters,
-            selection.as_of,
-        )
-    )
+    rows = _people_of(selection)
     if request.method == "POST":
-        allowed = {row["user_id"] for row in rows}
-        if request.POST.get("everyone") == "1":
-            chosen = allowed
-        else:
-            try:
-                chosen = {int(value) for value in request.POST.getlist("person")}
-            except ValueError as bad:
-                raise Http404 from bad
-            if not chosen <= allowed:
-                raise Http404
-        if not chosen:
-            messages.warning(request, _("Choose at least one person to remind."))
-        elif len(chosen) > MAX_RECIPIENTS:
-            messages.error(
-                request,
-                _(
-                    "%(count)s people is too many to remind at once (at most %(max)s). "
-                    "Narrow the filter, e.g. to one town or one kind of organisation."
-                )
-                % {"count": len(chosen), "max": MAX_RECIPIENTS},
-            )
-        else:
-            users = get_user_model().objects.filter(pk__in=chosen)
-            reminded, skipped = send_reminders(request.user, selection.requirement, users)
-            messages.success(
-                request,
-                _("%(reminded)s reminded; %(skipped)s already reminded in the last 24 hours.")
-                % {"reminded": reminded, "skipped": skipped},
-            )
+        _remind(request, selection, rows)
         return redirect(f"{request.path}?{selection.query()}")
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     context = _context(selection)
-    context.update(page_obj=page, ancestors=_breadcrumbs(selection), people_count=len(rows))
+    context.update(page_obj=page, ancestors=_breadcrumbs(selection), people_count=rows.count())
     return render(request, "reports/reminders.html", context)
+
+
+def _remind(request, selection, rows):
+    """Remind the ticked people (or everyone listed), within the limit and the list only."""
+    if request.POST.get("everyone") == "1":
+        # Counted in SQL first, so "everyone" in a whole district is refused unread.
+        count = rows.count()
+        chosen = _ids(rows) if count <= MAX_RECIPIENTS else None
+    else:
+        try:
+            chosen = {int(value) for value in request.POST.getlist("person")}
+        except ValueError as bad:
+            raise Http404 from bad
+        count = len(chosen)
+        if count <= MAX_RECIPIENTS and not chosen <= _ids(rows):
+            raise Http404
+    if count > MAX_RECIPIENTS:
+        messages.error(
+            request,
+            _(
+                "%(count)s people is too many to remind at once (at most %(max)s). "
+                "Narrow the filter, e.g. to one town or one kind of organisation."
+            )
+            % {"count": count, "max": MAX_RECIPIENTS},
+        )
+    elif not chosen:
+        messages.warning(request, _("Choose at least one person to remind."))
+    else:
+        users = get_user_model().objects.filter(pk__in=chosen)
+        reminded, skipped = send_reminders(request.user, selection.requirement, users)
+        messages.success(
+            request,
+            _("%(reminded)s reminded; %(skipped)s already reminded in the last 24 hours.")
+            % {"reminded": reminded, "skipped": skipped},
+        )
+
+
+def _ids(rows):
+    return {person["user_id"] for person in rows[:]}

@@ -1,5 +1,8 @@
 """Settings for the pytest suite: fast hashing, no debug, tasks run immediately."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -9,4 +12,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The database name for PostgreSQL runs comes from DATABASE_URL; pytest-django prefixes "test_".
+STORAGES = {
+    **STORAGES,
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-exports"},
+    },
+}
 WAGTAILADMIN_BASE_URL = env("SITE_BASE_URL", "http://testserver")

@@ -212,3 +212,33 @@ def test_rollup_runs_a_fixed_number_of_queries(
     client.get("/reports/", params)
     with django_assert_max_num_queries(14):
         assert client.get("/reports/", params).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra_people", [0, 60])
+def test_people_list_is_paged_in_sql_with_fixed_queries(
+    client, small_district, coordinator_of, django_assert_max_num_queries, extra_people
+):
+    from tests.reports.conftest import Role, member
+
+    for number in range(extra_people):
+        member(UserFactory(name=f"z{number:03d}"), small_district["u2"], Role.MANAGER)
+    town = coordinator_of(small_district["town_a"])
+    client.force_login(town)
+    params = {
+        "requirement": small_district["requirement"].pk,
+        "organisation": small_district["town_a"].pk,
+    }
+    with time_machine.travel(NOW, tick=False):
+        client.get("/reports/people/", params)
+        with django_assert_max_num_queries(15):
+            first = client.get("/reports/people/", params)
+        last = client.get("/reports/people/", {**params, "page": 2})
+    everyone = 4 + extra_people  # p1, p2, p3, p8 and the extra managers of U2
+    assert first.context["people_count"] == everyone
+    names = [person["name"] for person in first.context["page_obj"]]
+    assert names == sorted(names) and len(names) == min(50, everyone)
+    if extra_people:
+        later = [person["name"] for person in last.context["page_obj"]]
+        assert later == [f"z{number:03d}" for number in range(46, 60)]
+        assert not set(names) & set(later)
