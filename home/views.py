@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from wagtail.models import Page
 
+from alerts.models import RiskAlertPage
 from editorial.segmentation import segmented_query
 
 from .context_processors import LARGE_TYPE_COOKIE
@@ -20,7 +22,15 @@ def search(request):
     words = segmented_query(query, settings.SEARCH_QUERY_MAX_LENGTH)
     page_obj = None
     if words:
-        results = Page.objects.live().public().specific().search(words, operator="or")
+        # An expired risk alert answers 404 to the public, so it must not be offered here.
+        expired = RiskAlertPage.objects.filter(valid_to__lt=timezone.localdate()).values("pk")
+        results = (
+            Page.objects.live()
+            .public()
+            .exclude(pk__in=expired)
+            .specific()
+            .search(words, operator="or")
+        )
         page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -166,6 +166,25 @@ def test_expired_risk_alert_is_404_to_the_public_but_editors_see_it(client, aler
     assert client.get(f"/admin/pages/{expired.pk}/edit/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_search_offers_a_risk_alert_only_while_it_is_valid(client, alert_index):
+    today = timezone.localdate()
+    for slug, title, start, end in [
+        ("last-summer", "夏季高温用电风险提示", -100, -1),
+        ("this-winter", "冬季取暖用电风险提示", -10, 60),
+        ("ends-today", "节日期间用电风险提示", -5, 0),
+    ]:
+        make_risk_alert(
+            alert_index,
+            slug=slug,
+            title=title,
+            valid_from=today + datetime.timedelta(days=start),
+            valid_to=today + datetime.timedelta(days=end),
+        )
+    found = {result.title for result in client.get("/search/", {"q": "用电"}).context["page_obj"]}
+    assert found == {"冬季取暖用电风险提示", "节日期间用电风险提示"}
+
+
 def render_banner(request=None):
     request = request or RequestFactory().get("/")
     return Template("{% load alerts_tags %}{% current_risk_alerts %}").render(
