@@ -104,6 +104,8 @@ def log_for_members(coordinator, team, members, *, date, kind, hours, place, des
         for member in members:
             try:
                 check_activity(member, team, date, kind, hours)
+                # Nobody verifies their own hours: the coordinator's record waits for another.
+                own = member.pk == coordinator.pk
                 record = _save_checked(
                     ServiceRecord(
                         volunteer=member,
@@ -113,10 +115,10 @@ def log_for_members(coordinator, team, members, *, date, kind, hours, place, des
                         hours=hours,
                         place=place,
                         description=description,
-                        status=Status.VERIFIED,
+                        status=Status.SUBMITTED if own else Status.VERIFIED,
                         submitted_by=coordinator,
-                        verified_by=coordinator,
-                        verified_at=now,
+                        verified_by=None if own else coordinator,
+                        verified_at=None if own else now,
                     )
                 )
             except ValidationError as error:
@@ -128,13 +130,18 @@ def log_for_members(coordinator, team, members, *, date, kind, hours, place, des
     return result
 
 
+def _decidable(coordinator, records):
+    """The waiting records among these that this coordinator may decide: not their own."""
+    return ServiceRecord.objects.filter(
+        pk__in=[record.pk for record in records], status=Status.SUBMITTED
+    ).exclude(volunteer=coordinator)
+
+
 def verify_records(coordinator, records):
-    """Verify the waiting records among these; returns how many were verified."""
+    """Verify the waiting records among these (never one's own); returns how many."""
     with transaction.atomic():
         return (
-            ServiceRecord.objects.filter(
-                pk__in=[record.pk for record in records], status=Status.SUBMITTED
-            )
+            _decidable(coordinator, records)
             .select_for_update()
             .update(status=Status.VERIFIED, verified_by=coordinator, verified_at=timezone.now())
         )
@@ -147,9 +154,7 @@ def reject_records(coordinator, records, reason):
         raise ValidationError({"reason": _("Say why the record is rejected.")})
     with transaction.atomic():
         return (
-            ServiceRecord.objects.filter(
-                pk__in=[record.pk for record in records], status=Status.SUBMITTED
-            )
+            _decidable(coordinator, records)
             .select_for_update()
             .update(
                 status=Status.REJECTED,

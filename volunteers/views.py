@@ -211,6 +211,10 @@ def decide(request, visible, team_id):
     if not records:
         messages.warning(request, _("Tick the records first."))
         return redirect("volunteers:team", team_id=team.pk)
+    if any(record.volunteer_id == request.user.pk for record in records):
+        messages.warning(
+            request, _("Your own records are verified by another coordinator, not by you.")
+        )
     if request.POST.get("action") == "reject":
         try:
             count = services.reject_records(request.user, records, request.POST.get("reason"))

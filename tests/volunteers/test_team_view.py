@@ -8,7 +8,9 @@ from openpyxl import load_workbook
 from django.utils import timezone
 
 from courses.models import Enrolment, TrainingRequirement
+from organisations.models import Membership
 from tests.courses.conftest import make_course
+from tests.organisations.factories import MembershipFactory
 from volunteers.models import ServiceRecord, TeamSettings
 
 from .conftest import record, volunteer_in
@@ -316,3 +318,49 @@ def test_a_volunteer_recruited_by_join_code_logs_and_waits_for_training_before_h
     Enrolment.objects.create(user=recruit, course=course, completed_at=timezone.now())
     rows = {row.person: row for row in client.get(url(teams["a"])).context["members"]}
     assert rows[recruit].hours_year == Decimal("2") and rows[recruit].pending_training == 0
+
+
+def test_a_coordinator_never_verifies_their_own_hours(client, teams):
+    lead = teams["lead_a"]
+    MembershipFactory(user=lead, organisation=teams["a"], role=Membership.Role.VOLUNTEER)
+    own = record(lead, teams["a"], days_ago=1)
+    other = record(teams["vol_a"], teams["a"], days_ago=1)
+    client.force_login(lead)
+    page = client.get(url(teams["a"])).content.decode()
+    assert f'id="record-{own.pk}"' not in page and f'id="record-{other.pk}"' in page
+    assert "另一位协调员" in page
+    response = client.post(
+        url(teams["a"], "decide/"), {"records": [own.pk, other.pk], "action": "verify"}, follow=True
+    )
+    assert "由其他协调员核实" in response.content.decode()
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.status, other.status) == (Status.SUBMITTED, Status.VERIFIED)
+    client.post(url(teams["a"], "decide/"), {"only": own.pk})
+    own.refresh_from_db()
+    assert own.status == Status.SUBMITTED
+    # The district's coordinator, above the team, verifies it.
+    client.force_login(teams["district_lead"])
+    client.post(url(teams["a"], "decide/"), {"only": own.pk})
+    own.refresh_from_db()
+    assert own.status == Status.VERIFIED and own.verified_by == teams["district_lead"]
+
+
+def test_a_drill_logged_for_the_team_leaves_the_coordinators_own_record_waiting(client, teams):
+    lead = teams["lead_a"]
+    MembershipFactory(user=lead, organisation=teams["a"], role=Membership.Role.VOLUNTEER)
+    client.force_login(lead)
+    client.post(
+        url(teams["a"], "log/"),
+        {
+            "members": [teams["vol_a"].pk, lead.pk],
+            "date": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "kind": "drill",
+            "hours": "2",
+            "place": "示例广场",
+            "description": "示例：全员疏散演练",
+        },
+    )
+    statuses = dict(ServiceRecord.objects.values_list("volunteer", "status"))
+    assert statuses == {teams["vol_a"].pk: Status.VERIFIED, lead.pk: Status.SUBMITTED}
+    assert ServiceRecord.objects.get(volunteer=lead).verified_by is None
