@@ -50,9 +50,7 @@ def test_town_coordinator_drills_down_and_exports_excel(page, demo, screenshot):
     assert {"示例陈总", "示例王经理"} <= names
 
 
-def test_a_large_excel_export_waits_for_the_worker_then_downloads(
-    page, demo, screenshot, settings
-):
+def test_a_large_excel_export_waits_for_the_worker_then_downloads(page, demo, screenshot, settings):
     """The town's whole list as Excel, above a lowered limit, with a worker that runs later."""
     from reports.background import write_people_export
     from reports.models import Export
