@@ -33,14 +33,54 @@ def lesson_quiz_start_check(user, quiz):
     return _("This quiz belongs to a course you cannot take.")
 
 
-@receiver(attempt_graded, dispatch_uid="courses.complete_quiz_lessons")
-def complete_quiz_lessons(sender, attempt, **kwargs):
-    """A passed attempt completes the quiz lessons of the courses its taker may take."""
-    if not attempt.passed:
-        return
+@receiver(attempt_graded, dispatch_uid="courses.follow_graded_attempt")
+def follow_graded_attempt(sender, attempt, **kwargs):
+    """A graded attempt on a course's quiz keeps the person's best score in their enrolment;
+    a passed one also completes the quiz lessons. Only courses the taker may take count."""
     from . import services
 
     for lesson in _lessons_using(attempt.quiz):
         course = _course_of(lesson)
-        if course is not None and course.is_open_to(attempt.user):
+        if course is None or not course.is_open_to(attempt.user):
+            continue
+        enrolment = services.start_course(attempt.user, course)
+        if attempt.score is not None:
+            services.record_best_score(enrolment, attempt.score)
+        if attempt.passed:
             services.complete_lesson(attempt.user, lesson)
+
+
+def carry_over_scores(course):
+    """Write into enrolments the best scores already earned on the course's quizzes.
+
+    For scores graded before a quiz became part of the course (the demo grades its quizzes
+    before the courses exist; an editor may add a quiz to a lesson later). Each attempt goes
+    to the latest enrolment started before it was submitted, else to the person's first.
+    """
+    from quizzes.models import Attempt
+
+    from . import services
+    from .models import Enrolment
+
+    quiz_ids = [
+        lesson.quiz_id
+        for lesson in course.get_lessons()
+        if lesson.quiz_id and lesson.kind == LessonPage.Kind.QUIZ
+    ]
+    if not quiz_ids:
+        return 0
+    attempts = Attempt.objects.graded().filter(quiz_id__in=quiz_ids, score__isnull=False)
+    enrolments = {}
+    for enrolment in Enrolment.objects.filter(
+        course=course, user_id__in=attempts.values("user_id")
+    ).order_by("user_id", "started_at"):
+        enrolments.setdefault(enrolment.user_id, []).append(enrolment)
+    recorded = 0
+    for user_id, submitted_at, score in attempts.values_list("user_id", "submitted_at", "score"):
+        cycles = enrolments.get(user_id)
+        if not cycles:
+            continue
+        started = [cycle for cycle in cycles if cycle.started_at <= submitted_at]
+        services.record_best_score(started[-1] if started else cycles[0], score)
+        recorded += 1
+    return recorded

@@ -1,6 +1,8 @@
 """Writes of learning progress: each runs in one transaction and is safe to repeat."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,6 +83,13 @@ def complete_lesson(user, lesson, now=None):
         enrolment.save(update_fields=["last_activity_at"])
         _complete_course_if_done(enrolment, course, now)
     return enrolment
+
+
+def record_best_score(enrolment, score):
+    """Keep the higher of the stored best score and this one, in one UPDATE (no lost race)."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        best_score=Greatest(Coalesce(F("best_score"), Value(score)), Value(score))
+    )
 
 
 def _complete_course_if_done(enrolment, course, now):

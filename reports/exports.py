@@ -56,6 +56,7 @@ def _table_rows(selection):
         _("Not started"),
         _("Overdue"),
         _("Completion rate (%)"),
+        _("Average best quiz score"),
     ]
     rows = rollup(
         selection.requirement,
@@ -75,6 +76,7 @@ def _table_rows(selection):
             row.not_started,
             row.overdue,
             row.rate,
+            row.average_score,
         ]
 
 
@@ -87,6 +89,8 @@ def people_rows_for(selection):
         _("Phone"),
         _("Status"),
         _("Overdue"),
+        _("Lessons done"),
+        _("Best quiz score"),
         _("Last activity"),
         _("Certificate"),
     ]
@@ -104,9 +108,19 @@ def people_rows_for(selection):
             mask_phone(person["phone"]),
             str(STATUS_LABELS[person["status"]]),
             _("yes") if person["overdue"] else "",
+            f"{person['lessons_done']}/{person['lessons_total']}"
+            if person["lessons_total"]
+            else "",
+            person["best_score"],
             timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
             person["certificate"] or "",
         ]
+
+
+def _progress(person):
+    if not person["lessons_total"]:
+        return ""
+    return f"{person['lessons_done']}/{person['lessons_total']}"
 
 
 class _Echo:

@@ -24,6 +24,16 @@ from courses.progress import EXPIRING_WITHIN, add_months
 from organisations.models import Organisation
 
 STATUSES = ("completed", "expiring", "in_progress", "not_started", "overdue")
+SUMMED = (
+    "required",
+    "completed",
+    "expiring",
+    "in_progress",
+    "not_started",
+    "overdue",
+    "score_sum",
+    "score_count",
+)
 
 
 @dataclass
@@ -46,10 +56,18 @@ class RollupRow:
     in_progress: int = 0
     not_started: int = 0
     overdue: int = 0
+    score_sum: int = 0
+    score_count: int = 0
+    query: str = ""  # the query string that drills into this row
 
     @property
     def rate(self):
         return round(100 * self.completed / self.required) if self.required else 0
+
+    @property
+    def average_score(self):
+        """The mean of each person's best quiz score, among those who have one (else None)."""
+        return round(self.score_sum / self.score_count) if self.score_count else None
 
 
 def moment_of(as_of_date):
@@ -130,7 +148,8 @@ def _person_sql(requirement, visible, parent_path, filters, as_of):
           MAX(CASE WHEN {valid} AND {lasting} THEN 1 ELSE 0 END) AS is_lasting,
           MAX(CASE WHEN e.started_at <= %s
                     AND (e.completed_at IS NULL OR e.completed_at > %s) THEN 1 ELSE 0 END)
-            AS is_started
+            AS is_started,
+          MAX(CASE WHEN e.started_at <= %s THEN e.best_score END) AS best_score
         FROM ({qualifying}) q
         LEFT JOIN courses_enrolment e ON e.user_id = q.user_id AND e.course_id = %s
         GROUP BY q.user_id, q.home
@@ -139,6 +158,7 @@ def _person_sql(requirement, visible, parent_path, filters, as_of):
         *valid_params,
         *valid_params,
         *lasting_params,
+        as_of,
         as_of,
         as_of,
         *params,
@@ -188,7 +208,8 @@ def rollup(requirement, visible, parent, filters=None, as_of_date=None):
                    SUM(CASE WHEN p.is_valid = 1 AND p.is_lasting = 0 THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.is_valid = 0 AND p.is_started = 1 THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.is_valid = 0 AND p.is_started = 0 THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.is_valid = 0 THEN 1 ELSE 0 END)
+                   SUM(CASE WHEN p.is_valid = 0 THEN 1 ELSE 0 END),
+                   SUM(p.best_score), COUNT(p.best_score)
                 FROM ({person_sql}) p {status_filter}
                 GROUP BY SUBSTR(p.home, 1, {int(length)})"""
         )
@@ -196,12 +217,12 @@ def rollup(requirement, visible, parent, filters=None, as_of_date=None):
     by_prefix = {}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), all_params)
-        for prefix, required, done, expiring, started, not_started, not_valid in cursor.fetchall():
-            by_prefix[prefix] = (required, done, expiring, started, not_started, not_valid)
+        for prefix, *figures in cursor.fetchall():
+            by_prefix[prefix] = figures
     rows = []
     for organisation in sorted(rows_orgs, key=lambda org: org.path):
-        required, done, expiring, started, not_started, not_valid = by_prefix.get(
-            organisation.path, (0, 0, 0, 0, 0, 0)
+        required, done, expiring, started, not_started, not_valid, score_sum, scored = (
+            by_prefix.get(organisation.path, (0,) * 8)
         )
         rows.append(
             RollupRow(
@@ -212,6 +233,8 @@ def rollup(requirement, visible, parent, filters=None, as_of_date=None):
                 in_progress=started or 0,
                 not_started=not_started or 0,
                 overdue=(not_valid or 0) if overdue else 0,
+                score_sum=score_sum or 0,
+                score_count=scored or 0,
             )
         )
     return rows
@@ -227,17 +250,32 @@ def top_organisations(visible):
 def totals(rows):
     total = RollupRow(organisation=None)
     for row in rows:
-        for name in ("required", "completed", "expiring", "in_progress", "not_started", "overdue"):
+        for name in SUMMED:
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return total
 
 
-def _people_sql(requirement, visible, organisation, filters, as_of):
-    """SQL and params of everyone concerned at and below `organisation`, with their status."""
+def _people_sql(requirement, visible, organisation, filters, as_of, lesson_ids=None):
+    """SQL and params of everyone concerned at and below `organisation`, with their status.
+
+    With `lesson_ids` (the course's live lessons), each row also counts the lessons done in the
+    person's latest cycle started by `as_of`.
+    """
     person_sql, params = _person_sql(requirement, visible, organisation.path, filters, as_of)
+    progress, progress_params = "NULL", []
+    if lesson_ids is not None:
+        lessons = list(lesson_ids) or [-1]
+        progress = f"""(SELECT COUNT(*) FROM courses_lessonprogress lp
+            WHERE lp.completed_at IS NOT NULL AND lp.completed_at <= %s
+              AND lp.lesson_id IN ({", ".join(["%s"] * len(lessons))})
+              AND lp.enrolment_id = (
+                SELECT e.id FROM courses_enrolment e
+                WHERE e.user_id = p.user_id AND e.course_id = %s AND e.started_at <= %s
+                ORDER BY e.cycle DESC LIMIT 1))"""
+        progress_params = [as_of, *lessons, requirement.course_id, as_of]
     sql = f"""
         SELECT p.user_id, p.home, {_status_case()} AS status,
-          u.name, u.phone, u.username,
+          u.name, u.phone, u.username, p.best_score, {progress} AS lessons_done,
           (SELECT MAX(e.last_activity_at) FROM courses_enrolment e
              WHERE e.user_id = p.user_id AND e.course_id = %s) AS last_activity,
           (SELECT c.code FROM courses_certificate c WHERE c.user_id = p.user_id
@@ -245,7 +283,7 @@ def _people_sql(requirement, visible, organisation, filters, as_of):
             AS certificate
         FROM ({person_sql}) p JOIN accounts_user u ON u.id = p.user_id
     """
-    params = [requirement.course_id, requirement.course_id, *params]
+    params = [*progress_params, requirement.course_id, requirement.course_id, *params]
     if filters.status in STATUSES and filters.status != "overdue":
         sql += f" WHERE {_status_case()} = %s"
         params.append(filters.status)
@@ -275,7 +313,8 @@ def people(
     """
     filters = filters or Filters()
     as_of = moment_of(as_of_date)
-    sql, params = _people_sql(requirement, visible, organisation, filters, as_of)
+    lesson_ids = list(requirement.course.get_lessons().values_list("pk", flat=True))
+    sql, params = _people_sql(requirement, visible, organisation, filters, as_of, lesson_ids)
     sql += " ORDER BY u.name, p.user_id"
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"
@@ -295,6 +334,7 @@ def people(
                         moment = timezone.make_aware(moment, UTC)
                     person["last_activity"] = moment
                 person["overdue"] = overdue and person["status"] in ("in_progress", "not_started")
+                person["lessons_total"] = len(lesson_ids)
                 yield person
 
 

@@ -64,6 +64,8 @@ def report(request):
         )
         if selection.organisation is not None and not rows:
             return people_list(request, selection=selection)
+        for row in rows:  # drilling down keeps the filters and the date
+            row.query = selection.query(organisation=row.organisation.pk)
         series = weekly_completions(
             requirement,
             selection.visible,

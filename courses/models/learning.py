@@ -33,6 +33,8 @@ class Enrolment(models.Model):
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # The best graded score on the course's quizzes during this cycle, written when graded.
+    best_score = models.PositiveSmallIntegerField(_("best quiz score"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")
