@@ -22,3 +22,12 @@ def test_every_block_of_the_stylesheet_is_closed_where_it_should_be():
         if depth == 2:
             raise AssertionError(f"a block opened on line {opened_at[0]} is still open")
     assert depth == 0, f"blocks opened on lines {opened_at} are never closed"
+
+
+def test_a_block_class_has_one_base_rule():
+    """Two areas defining the same base class: the later silently overrides the other's look."""
+    text = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.S)
+    outside_media = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", text)
+    bases = re.findall(r"^(\.[a-z][a-z_-]*) \{", outside_media, flags=re.M)
+    repeated = sorted({name for name in bases if bases.count(name) > 1})
+    assert repeated == []

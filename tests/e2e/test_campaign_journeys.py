@@ -52,7 +52,7 @@ def test_public_board_then_teacher_roster(page, campaign, screenshot):
     expect(page.get_by_role("heading", level=1)).to_have_text("示例朱家角小学 三年级（2）班")
     roster = page.locator(".roster-table")
     expect(roster.get_by_role("rowheader", name="示例小明")).to_be_visible()
-    expect(page.locator(".join-code--large")).to_have_text(re.compile(r"^[A-Z0-9]{8}$"))
+    expect(page.locator(".class-code--large")).to_have_text(re.compile(r"^[A-Z0-9]{8}$"))
     screenshot("campaign-roster-360")
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot("campaign-roster-1280")
