@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -288,7 +289,7 @@ class Attempt(models.Model):
     """One person's go at a quiz: the questions drawn for it, its deadline and its grade."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("In progress")
+        OPEN = "open", pgettext_lazy("quiz attempt", "In progress")
         GRADED = "graded", _("Graded")
 
     # The id is in the URL; a UUID cannot be guessed or counted through.
