@@ -80,7 +80,10 @@ def write_people_export(export_id, language):
 def forget_old_exports():
     """Delete exports (and their files) older than REPORTS_EXPORTS_KEPT_HOURS."""
     cutoff = timezone.now() - timedelta(hours=settings.REPORTS_EXPORTS_KEPT_HOURS)
+    count = 0
     for export in Export.objects.filter(created_at__lt=cutoff):
         if export.file:
             export.file.delete(save=False)
         export.delete()
+        count += 1
+    return count

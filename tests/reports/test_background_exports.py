@@ -8,6 +8,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from reports.background import write_people_export
@@ -165,3 +166,17 @@ def test_the_people_export_needs_an_organisation(client, small_district):
         "/reports/export/people.csv", {"requirement": small_district["requirement"].pk}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_daily_command_deletes_old_exports_and_keeps_recent_ones(town_export):
+    town, _params = town_export
+    old = Export.objects.create(user=town, what="people", filename="old.xlsx")
+    old.file.save("old.xlsx", ContentFile(b"old"), save=True)
+    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    recent = Export.objects.create(user=town, what="people", filename="recent.xlsx")
+    output = io.StringIO()
+    call_command("forget_old_exports", stdout=output)
+    assert list(Export.objects.all()) == [recent]
+    assert not old.file.storage.exists(old.file.name)
+    assert output.getvalue().startswith("1 export(s)")
