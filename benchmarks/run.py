@@ -16,7 +16,7 @@ import time
 
 from .setup import setup_django
 
-EXTRA_MODULES = ["benchmarks.reports", "benchmarks.learning"]
+EXTRA_MODULES = ["benchmarks.reports", "benchmarks.learning", "benchmarks.campaigns"]
 
 
 def time_get(client, url, repeat):

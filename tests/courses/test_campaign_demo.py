@@ -25,6 +25,9 @@ def test_demo_campaign_has_codes_students_and_completions_across_the_window(clie
     board = public_board(campaign)
     assert len(board["rows"]) == 4
     assert all(row.students > 0 and row.completed > 0 for row in board["rows"])
-    days = [count for _day, count in daily_completions(campaign, Organisation.objects.all())]
+    days = [
+        count
+        for _day, count in daily_completions(campaign, list(Organisation.objects.filter(depth=1)))
+    ]
     assert sum(count > 0 for count in days) >= 15
     assert client.get(campaign.url).status_code == 200
