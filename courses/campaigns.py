@@ -75,7 +75,8 @@ def student_memberships():
 # counted once per row: memberships grouped by the path prefix of the row they fall under (one
 # SELECT per path length of the rows, usually one). Enrolments are joined on (user, course)
 # alone and the window is tested in the count: with the window in the join, or a derived table
-# of completers, SQLite scanned every completer once per student. Values travel as parameters; the lengths are integers taken from the rows' paths.
+# of completers, SQLite scanned every completer once per student. Values travel as parameters;
+# the lengths are integers taken from the rows' paths.
 _PARTICIPATION_SQL = """
     SELECT SUBSTR(o.path, 1, {length}) AS prefix,
            COUNT(DISTINCT m.user_id) AS students,
