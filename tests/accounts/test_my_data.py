@@ -4,6 +4,7 @@ import pytest
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import my_data
 from accounts.my_data import SectionData
@@ -43,7 +44,8 @@ def test_my_data_shows_account_and_memberships_with_dates(
     assert "示例朱家角商业广场" in page
     assert "消防安全管理人" in page
     assert "M7" in page
-    assert member.memberships.get().started_at.date().isoformat() in page
+    started = timezone.localtime(member.memberships.get().started_at)
+    assert started.date().isoformat() in page  # shown in local time (Asia/Shanghai)
 
 
 def test_other_apps_can_add_a_section(signed_in_client, member):
