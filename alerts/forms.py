@@ -53,6 +53,9 @@ class AlertFilterForm(forms.Form):
         return urlencode(self.clean_values())
 
 
+ROOT_CHOICES_LIMIT = 300
+
+
 class SendAlertForm(forms.Form):
     """Choose the units to send an alert to: a subtree, narrowed by kind, place type, sector."""
 
@@ -95,9 +98,19 @@ class SendAlertForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["check_quiz"].queryset = Quiz.objects.filter(active=True).order_by("title")
-        self.fields["root"].queryset = organisations.exclude(
+        roots = organisations.exclude(
             kind__in=[Organisation.Kind.CLASS, Organisation.Kind.VOLUNTEER_TEAM]
         ).order_by("path")
+        # A district lists 20,000 organisations: one select of them all is unusable on a phone
+        # and heavy to send. Past the limit, offer what has organisations below it (towns,
+        # communities, schools…); a single unit is then reached through its parent and filters.
+        if roots.count() > ROOT_CHOICES_LIMIT:
+            roots = roots.filter(numchild__gt=0)
+            self.fields["root"].help_text = _(
+                "The organisation itself and everything below it. Only organisations with "
+                "others below them are listed; narrow to units with the filters below."
+            )
+        self.fields["root"].queryset = roots
         self.fields["root"].label_from_instance = lambda organisation: (
             "　" * max(organisation.depth - 1, 0) + organisation.name
         )

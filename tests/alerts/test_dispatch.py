@@ -421,3 +421,26 @@ def test_the_send_form_offers_the_check_quiz(client, district, case, editor, che
     )
     assert response.status_code == 302
     assert case.dispatches.get().check_quiz == check_quiz
+
+
+@pytest.mark.django_db
+def test_a_large_scope_lists_only_organisations_with_others_below(
+    client, district, people, case, monkeypatch
+):
+    from alerts import forms
+
+    client.force_login(people["town_coordinator"])
+    every = {
+        o.name
+        for o in client.get(f"/manage/alerts/{case.pk}/send/")
+        .context["form"]
+        .fields["root"]
+        .queryset
+    }
+    monkeypatch.setattr(forms, "ROOT_CHOICES_LIMIT", 1)
+    form = client.get(f"/manage/alerts/{case.pk}/send/").context["form"]
+    listed = {organisation.name for organisation in form.fields["root"].queryset}
+    assert "朱家角镇" in listed
+    assert listed < every
+    assert all(organisation.numchild > 0 for organisation in form.fields["root"].queryset)
+    assert "只列出" in str(form.fields["root"].help_text)
