@@ -7,15 +7,13 @@ participation board without its one-minute cache, the education bureau's view by
 one school's view by class. Also run by `python -m benchmarks.run` through its EXTRA_MODULES hook.
 """
 
-import argparse
 import random
-import statistics
 import sys
 import time
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
 
-from .setup import setup_django
+from .setup import median_seconds, run_module
 
 COURSE_SLUG = "bench-first-lesson"
 CAMPAIGN_SLUG = "bench-first-lesson-campaign"
@@ -78,16 +76,6 @@ def prepare():
     return campaign
 
 
-def _median(func, repeat):
-    func()
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
 def run(repeat):
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
@@ -109,7 +97,7 @@ def run(repeat):
         (
             f"campaigns: public board, {len(board['rows'])} schools, "
             f"{board['total'].students:,} students, not cached",
-            _median(board_uncached, repeat),
+            median_seconds(board_uncached, repeat),
         )
     )
     edu = Client()
@@ -117,30 +105,21 @@ def run(repeat):
     overview = f"/manage/campaigns/{campaign.pk}/"
     if edu.get(overview).status_code != 200:
         raise SystemExit("the bureau's campaign view did not answer 200")
-    rows.append(("campaigns: bureau view by school", _median(lambda: edu.get(overview), repeat)))
+    rows.append(
+        ("campaigns: bureau view by school", median_seconds(lambda: edu.get(overview), repeat))
+    )
     school = Organisation.objects.filter(kind="school").order_by("path").first()
     rows.append(
         (
             "campaigns: one school by class",
-            _median(lambda: edu.get(overview, {"school": school.pk}), repeat),
+            median_seconds(lambda: edu.get(overview, {"school": school.pk}), repeat),
         )
     )
     return [(label, seconds, None) for label, seconds in rows]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--database-url", help="default: benchmarks/bench.sqlite3")
-    args = parser.parse_args(argv)
-    setup_django(args.database_url)
-    from django.db import connection
-
-    print(f"{connection.vendor}; median of {args.repeat}")
-    print("| measure | ms |\n|---|---:|")
-    for label, seconds, _queries in run(args.repeat):
-        print(f"| {label} | {seconds * 1000:.0f} |")
-    return 0
+    return run_module(__doc__, run, argv)
 
 
 if __name__ == "__main__":

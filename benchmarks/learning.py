@@ -4,12 +4,11 @@ Uses the course and histories that benchmarks.reports adds to the generated dist
 first); the learner is one with a course in progress. Also run by benchmarks.run.
 """
 
-import argparse
 import statistics
 import sys
 import time
 
-from .setup import setup_django
+from .setup import run_module
 
 
 def _median(client, url, repeat):
@@ -64,18 +63,7 @@ def run(repeat):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database-url", help="default: benchmarks/bench.sqlite3")
-    args = parser.parse_args(argv)
-    setup_django(args.database_url)
-    from django.db import connection
-
-    print(f"{connection.vendor}; median of {args.repeat}")
-    print("| page | ms | queries |\n|---|---:|---:|")
-    for label, seconds, queries in run(args.repeat):
-        print(f"| {label} | {seconds * 1000:.0f} | {queries} |")
-    return 0
+    return run_module(__doc__, run, argv, repeat=5)
 
 
 if __name__ == "__main__":

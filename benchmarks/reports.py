@@ -9,15 +9,13 @@ of the whole district's people as CSV and as Excel with their peak memory. Also 
 `python -m benchmarks.run` through its EXTRA_MODULES hook.
 """
 
-import argparse
 import random
-import statistics
 import sys
 import time
 import tracemalloc
 from datetime import date, timedelta
 
-from .setup import setup_django
+from .setup import median_seconds, run_module
 
 COURSE_SLUG = "bench-yearly"
 LESSONS = 10
@@ -130,16 +128,6 @@ def _scores(course):
     ).update(best_score=60 + F("id") % 41)
 
 
-def _median(func, repeat):
-    func()
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
 def run(repeat):
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -174,7 +162,9 @@ def run(repeat):
         response = client.get(url, params)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code} for {who}")
-        rows.append((label, _median(lambda c=client, u=url, p=params: c.get(u, p), repeat), None))
+        rows.append(
+            (label, median_seconds(lambda c=client, u=url, p=params: c.get(u, p), repeat), None)
+        )
 
     district_user = User.objects.get(username="bench_district")
     district = Membership.objects.get(user=district_user, role="coordinator").organisation
@@ -233,18 +223,7 @@ def _excel_export(client, params):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--database-url", help="default: benchmarks/bench.sqlite3")
-    args = parser.parse_args(argv)
-    setup_django(args.database_url)
-    from django.db import connection
-
-    print(f"{connection.vendor}; median of {args.repeat}")
-    print("| measure | ms | queries |\n|---|---:|---:|")
-    for label, seconds, queries in run(args.repeat):
-        print(f"| {label} | {seconds * 1000:.0f} | {queries if queries is not None else '—'} |")
-    return 0
+    return run_module(__doc__, run, argv)
 
 
 if __name__ == "__main__":
