@@ -59,7 +59,6 @@ def carry_over_scores(course):
     """
     from quizzes.models import Attempt
 
-    from . import services
     from .models import Enrolment
 
     quiz_ids = [
@@ -75,12 +74,20 @@ def carry_over_scores(course):
         course=course, user_id__in=attempts.values("user_id")
     ).order_by("user_id", "started_at"):
         enrolments.setdefault(enrolment.user_id, []).append(enrolment)
-    recorded = 0
+    best = {}  # enrolment -> best score among the attempts it receives
     for user_id, submitted_at, score in attempts.values_list("user_id", "submitted_at", "score"):
         cycles = enrolments.get(user_id)
         if not cycles:
             continue
         started = [cycle for cycle in cycles if cycle.started_at <= submitted_at]
-        services.record_best_score(started[-1] if started else cycles[0], score)
-        recorded += 1
-    return recorded
+        cycle = started[-1] if started else cycles[0]
+        best[cycle] = max(best.get(cycle, score), score)
+    changed = [
+        cycle
+        for cycle, score in best.items()
+        if cycle.best_score is None or cycle.best_score < score
+    ]
+    for cycle in changed:
+        cycle.best_score = best[cycle]
+    Enrolment.objects.bulk_update(changed, ["best_score"])
+    return len(changed)

@@ -20,19 +20,22 @@ def carry_over_best_scores(apps, schema_editor):
         attempts = Attempt.objects.filter(
             quiz_id=lesson.quiz_id, status="graded", score__isnull=False
         )
+        cycles_of = {}
+        for enrolment in Enrolment.objects.filter(
+            course=course, user_id__in=attempts.values("user_id")
+        ).order_by("user_id", "started_at"):
+            cycles_of.setdefault(enrolment.user_id, []).append(enrolment)
+        changed = set()
         for attempt in attempts.values("user_id", "submitted_at", "score"):
-            cycles = list(
-                Enrolment.objects.filter(user_id=attempt["user_id"], course=course).order_by(
-                    "started_at"
-                )
-            )
+            cycles = cycles_of.get(attempt["user_id"])
             if not cycles:
                 continue
             started = [c for c in cycles if c.started_at <= attempt["submitted_at"]]
             enrolment = started[-1] if started else cycles[0]
             if enrolment.best_score is None or enrolment.best_score < attempt["score"]:
                 enrolment.best_score = attempt["score"]
-                enrolment.save(update_fields=["best_score"])
+                changed.add(enrolment)
+        Enrolment.objects.bulk_update(changed, ["best_score"])
 
 
 class Migration(migrations.Migration):
