@@ -28,6 +28,12 @@ class User(AbstractUser):
         validators=[mainland_mobile_validator],
         error_messages={"unique": _("This phone number is already used by another account.")},
     )
+    phone_verified_at = models.DateTimeField(
+        _("phone confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner proved the phone with a code sent to it by SMS."),
+    )
     email = models.EmailField(_("e-mail address"), blank=True)
     must_change_password = models.BooleanField(
         _("must change password at next sign-in"), default=False
@@ -59,6 +65,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.username
+
+    @property
+    def phone_is_verified(self):
+        """Whether the phone on the account was proved by its owner (an SMS code)."""
+        return bool(self.phone) and self.phone_verified_at is not None
 
     @property
     def masked_phone(self):
