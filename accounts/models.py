@@ -118,7 +118,7 @@ class PhoneCode(models.Model):
         related_name="+",
         verbose_name=_("person"),
     )
-    ip_address = models.CharField(_("address"), max_length=45, blank=True)
+    ip_address = models.CharField(_("network address"), max_length=45, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("valid until"))
     attempts = models.PositiveSmallIntegerField(_("tries"), default=0)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('phone', models.CharField(max_length=11, verbose_name='mobile phone')),
                 ('purpose', models.CharField(choices=[('join', 'registration'), ('change_phone', 'change of phone')], max_length=20, verbose_name='purpose')),
                 ('code_hash', models.CharField(max_length=128, verbose_name='code (hashed)')),
-                ('ip_address', models.CharField(blank=True, max_length=45, verbose_name='address')),
+                ('ip_address', models.CharField(blank=True, max_length=45, verbose_name='network address')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
                 ('expires_at', models.DateTimeField(verbose_name='valid until')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='tries')),

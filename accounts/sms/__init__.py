@@ -23,8 +23,9 @@ TEMPLATES = {
         "Do not give it to anyone."
     ),
     "registration_attempt": _(
-        "Someone tried to register on the fire safety learning platform with this number. "
-        "You already have an account: sign in with this number. If it was not you, ignore this."
+        "Someone tried to register this number on the fire safety learning platform or add it "
+        "to another account. It stays on your account: sign in with it. If it was not you, "
+        "ignore this message."
     ),
 }
 

@@ -1,9 +1,11 @@
 """Self-registration of adults proves the phone by SMS, and tells strangers nothing."""
 
+import re
+
 import pytest
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Notice, PhoneCode
@@ -12,7 +14,13 @@ from organisations.models import Membership
 from tests.factories import UserFactory
 from tests.organisations.factories import JoinCodeFactory, MembershipFactory
 from tests.organisations.join_helpers import build_district, last_sms_code
-from tests.organisations.test_join import adult_form, confirm_url, join_url, register_adult
+from tests.organisations.test_join import (
+    GOOD_PASSWORD,
+    adult_form,
+    confirm_url,
+    join_url,
+    register_adult,
+)
 
 User = get_user_model()
 PHONE = "13912345678"
@@ -28,6 +36,10 @@ def page_text(response):
     return response.content.decode()
 
 
+def without_tokens(page):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
 def test_details_alone_make_no_account_and_send_a_code(client, staff_code, sms_outbox):
     response = client.post(join_url(staff_code), adult_form())
     assert response.status_code == 302
@@ -39,13 +51,8 @@ def test_details_alone_make_no_account_and_send_a_code(client, staff_code, sms_o
     assert code in sms_outbox[0].text
     page = page_text(client.get(confirm_url(staff_code)))
     assert "139****5678" in page
-    assert GOOD_PASSWORD_NOT_IN_SESSION(client)
-
-
-def GOOD_PASSWORD_NOT_IN_SESSION(client):
-    from tests.organisations.test_join import GOOD_PASSWORD
-
-    return GOOD_PASSWORD not in str(dict(client.session))
+    # The password waits hashed, never in plain text.
+    assert GOOD_PASSWORD not in str(dict(client.session))
 
 
 def test_codes_are_stored_hashed(client, staff_code, sms_outbox):
@@ -63,7 +70,7 @@ def test_wrong_code_is_a_form_error_and_nothing_is_stored(client, staff_code, sm
         typed = "111111"
     response = client.post(confirm_url(staff_code), {"code": typed})
     assert response.status_code == 200
-    assert 'class="field-error' in page_text(response) or "验证码" in page_text(response)
+    assert "验证码" in page_text(response)
     assert not User.objects.filter(phone=PHONE).exists()
     assert not Membership.objects.filter(organisation=staff_code.organisation).exists()
 
@@ -136,12 +143,12 @@ def test_ten_codes_a_day_per_phone(client, staff_code, sms_outbox, time_machine)
     for _code in range(10):
         assert client.post(join_url(staff_code), adult_form()).status_code == 302
         time_machine.shift(61)
-        cache_clear()
+        cache.clear()
     response = client.post(join_url(staff_code), adult_form())
     assert response.status_code == 429
     assert len(sms_outbox) == 10
     # Another address does not help: the limit is the phone's.
-    cache_clear()
+    cache.clear()
     other = client.post(join_url(staff_code), adult_form(), REMOTE_ADDR="10.0.0.7")
     assert other.status_code == 429
 
@@ -165,12 +172,6 @@ def test_a_refused_request_does_not_use_up_the_limit(client, staff_code, time_ma
     assert PhoneCode.objects.filter(phone=PHONE).count() == 1
 
 
-def cache_clear():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def test_registered_phone_gets_the_same_answer_as_a_fresh_one(client, staff_code, sms_outbox):
     owner = UserFactory(username=PHONE, phone=PHONE, phone_verified_at=timezone.now())
     fresh = client.post(join_url(staff_code), adult_form(phone="13912340001"))
@@ -179,7 +180,9 @@ def test_registered_phone_gets_the_same_answer_as_a_fresh_one(client, staff_code
     taken = client.post(join_url(staff_code), adult_form())
     taken_page = page_text(client.get(taken.url))
     assert (fresh.status_code, fresh.url) == (taken.status_code, taken.url)
-    assert taken_page.replace("139****5678", "139****0001") == fresh_page
+    assert without_tokens(taken_page.replace("139****5678", "139****0001")) == without_tokens(
+        fresh_page
+    )
     assert "已注册" not in taken_page
     assert "已有账号" not in taken_page
     # The owner's SMS carries no code but a warning; nobody can finish with it.
