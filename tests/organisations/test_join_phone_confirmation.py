@@ -266,3 +266,13 @@ def test_students_join_without_any_sms(client, sms_outbox, db):
     assert client.post(join_url(code), {"name": "王小花", "number": "12"}).status_code == 302
     assert sms_outbox == []
     assert client.get(confirm_url(code)).status_code == 302
+
+
+def test_a_phone_nobody_holds_cannot_be_squatted_through_join(client, staff_code, sms_outbox):
+    # The squatter types someone else's number: the code goes to that phone, not to them.
+    client.post(join_url(staff_code), adult_form(name="占号者"))
+    for guess in ("123456", "000000", "888888", "654321", "111111"):
+        if guess != sms_outbox[0].params["code"]:
+            client.post(confirm_url(staff_code), {"code": guess})
+    assert not User.objects.filter(phone=PHONE).exists()
+    assert not User.objects.filter(name="占号者").exists()
