@@ -191,3 +191,16 @@ def test_aliyun_settings_come_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(base)
+
+
+def test_production_without_a_sending_backend_is_warned(settings):
+    from accounts.checks import sms_backend_sends_in_production
+
+    settings.IS_PRODUCTION = True
+    settings.SMS_BACKEND = "accounts.sms.backends.console.SmsBackend"
+    assert [warning.id for warning in sms_backend_sends_in_production(None)] == ["accounts.W001"]
+    settings.SMS_BACKEND = "accounts.sms.backends.aliyun.SmsBackend"
+    assert sms_backend_sends_in_production(None) == []
+    settings.IS_PRODUCTION = False
+    settings.SMS_BACKEND = "accounts.sms.backends.console.SmsBackend"
+    assert sms_backend_sends_in_production(None) == []
