@@ -139,7 +139,7 @@ def test_adult_joins_a_unit_by_code_and_confirms_the_phone_by_sms(page, tree, sc
     expect(page.locator(".join-target__name")).to_have_text("示例朱家角商业广场")
     page.get_by_label("真实姓名").fill("李四海")
     page.get_by_label("手机号").fill("139 1234 5678")
-    page.get_by_label("密码", exact=True).fill("fire-drill-2026-go")
+    page.locator("#id_password1").fill("fire-drill-2026-go")
     page.get_by_label("再次输入密码").fill("fire-drill-2026-go")
     page.get_by_role("button", name="发送短信验证码").click()
 
