@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -200,5 +201,5 @@ def tell_holder_about_proof(holder, where):
             "under My data."
         )
         % {"phone": holder.masked_phone, "where": where},
-        link="/account/",
+        link=reverse("accounts_my_data:overview"),
     )

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import JoinCode, Membership, generate_join_code
+from .services import PROVEN_PHONE_ROLES
 
 # Wrong codes per address per window before /join/ answers 429: enough for typing mistakes,
 # far too few to guess one of 25**8 codes.
@@ -34,6 +35,10 @@ STUDENT_PASSWORD_DIGITS = "23456789"  # noqa: S105 - an alphabet
 
 class AlreadyJoined(Exception):
     """The person (or this student number) is already a current member in this role."""
+
+
+class PhoneNotProven(Exception):
+    """The code grants a role that needs a confirmed phone, and the account's is not."""
 
 
 class PhoneAlreadyRegistered(Exception):
@@ -140,6 +145,10 @@ def student_number_taken(join_code, number):
 
 def join_as_existing_user(user, join_code, number=""):
     """Give a signed-in person the membership the code grants: never a second account."""
+    if join_code.role in PROVEN_PHONE_ROLES and not user.phone_is_verified:
+        # The same rule as add-member and the import: nobody collects 责任人 or 管理人 with a
+        # number they never proved.
+        raise PhoneNotProven
     with transaction.atomic():
         if current_membership(user, join_code):
             raise AlreadyJoined

@@ -139,6 +139,14 @@ def _join_signed_in(request, join_code, is_student):
                 "number" if is_student else None,
                 _("This number has already joined the class. Check it with your teacher."),
             )
+        except join.PhoneNotProven:
+            form.add_error(
+                None,
+                _(
+                    "This role needs a confirmed phone number. Confirm yours by SMS under "
+                    "My data, then open this join code again."
+                ),
+            )
         else:
             messages.success(
                 request,

@@ -338,14 +338,14 @@ def transfer_phone(actor, from_person, to_person):
             "name %(username)s from now on."
         )
         % {"actor": actor.name, "phone": mask_phone(phone), "username": from_person.username},
-        link="/account/",
+        link=reverse("accounts_my_data:overview"),
     )
     Notice.objects.create(
         user=to_person,
         title=_("A phone number was moved to your account"),
         body=_("%(actor)s moved %(phone)s to your account.")
         % {"actor": actor.name, "phone": mask_phone(phone)},
-        link="/account/",
+        link=reverse("accounts_my_data:overview"),
     )
     audit.record(
         actor,

@@ -276,3 +276,20 @@ def test_a_phone_nobody_holds_cannot_be_squatted_through_join(client, staff_code
             client.post(confirm_url(staff_code), {"code": guess})
     assert not User.objects.filter(phone=PHONE).exists()
     assert not User.objects.filter(name="占号者").exists()
+
+
+@pytest.mark.parametrize("role", [Membership.Role.MANAGER, Membership.Role.RESPONSIBLE])
+def test_signed_in_account_with_an_unconfirmed_phone_cannot_collect_a_duty_role(
+    client, staff_code, role
+):
+    code = JoinCodeFactory(organisation=staff_code.organisation, role=role)
+    squatter = UserFactory(username=PHONE, phone=PHONE)
+    client.force_login(squatter)
+    response = client.post(join_url(code))
+    assert response.status_code == 200
+    assert "我的数据" in page_text(response)
+    assert not squatter.memberships.exists()
+    squatter.phone_verified_at = timezone.now()
+    squatter.save()
+    assert client.post(join_url(code)).status_code == 302
+    assert squatter.memberships.current().filter(role=role).exists()
