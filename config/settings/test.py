@@ -20,3 +20,4 @@ STORAGES = {
     },
 }
 WAGTAILADMIN_BASE_URL = env("SITE_BASE_URL", "http://testserver")
+SMS_BACKEND = "accounts.sms.backends.locmem.SmsBackend"
