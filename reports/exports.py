@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.validators import mask_phone
+from accounts.validators import mask_phone, name_for_lists
 from spreadsheets import writing
 
 from .rollup import people, rollup, totals
@@ -100,7 +100,7 @@ def people_rows_for(selection):
     ):
         last = person["last_activity"]
         yield [
-            person["name"] or _masked_login(person),
+            name_for_lists(person["name"], person["username"], person["phone"]),
             mask_phone(person["phone"]),
             str(STATUS_LABELS[person["status"]]),
             _("yes") if person["overdue"] else "",
@@ -111,12 +111,6 @@ def people_rows_for(selection):
             timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
             person["certificate"] or "",
         ]
-
-
-def _masked_login(person):
-    """The login name standing in for a missing name, masked when it is the phone."""
-    username = person["username"]
-    return mask_phone(username) if username == person["phone"] else username
 
 
 def export_filename(what, file_format):
