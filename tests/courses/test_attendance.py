@@ -76,7 +76,7 @@ def test_a_coordinator_cannot_record_their_own_attendance(
     assert f'name="person" value="{unit_coordinator.pk}"' not in page.content.decode()
     response = post(client, practical, district["unit"], [responsible, unit_coordinator])
     assert response.status_code == 200
-    assert "另一位协调员" in response.content.decode()
+    assert "另一位协调员登记" in response.content.decode()
     # All or nothing: the other attendee is not recorded either.
     assert not LessonProgress.objects.filter(lesson=practical).exists()
     # Another coordinator of the unit records it.
