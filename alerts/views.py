@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations import audit
 from organisations.models import Organisation
 from organisations.scope import is_coordinator, visible_organisations
 
@@ -137,6 +138,13 @@ def dispatch_export(request, pk, file_format):
         response = HttpResponse(acknowledgements_csv(recipients), content_type="text/csv")
     response["Content-Disposition"] = (
         f'attachment; filename="acknowledgements-{dispatch.pk}.{file_format}"'
+    )
+    audit.record(
+        request.user,
+        "firesafety.export.download",
+        instance=dispatch,
+        organisation=dispatch.root,
+        data={"what": "alerts.acknowledgements", "format": file_format, "scope": str(dispatch)},
     )
     return response
 

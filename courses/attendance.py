@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from organisations import audit
 from organisations.models import Membership
 from organisations.scope import (
     get_visible_organisation_or_404,
@@ -19,11 +20,18 @@ from . import services
 from .models import LessonPage
 
 
-def record_attendance(lesson, users):
-    """Complete a practical lesson for each attendee, all or nothing."""
+def record_attendance(lesson, users, *, actor=None, organisation=None):
+    """Complete a practical lesson for each attendee, all or nothing; one audit entry each."""
     with transaction.atomic():
         for user in users:
             services.complete_lesson(user, lesson)
+        audit.record_many(
+            actor,
+            "firesafety.attendance.record",
+            users,
+            organisation=organisation,
+            data={"lesson": lesson.title, "lesson_id": lesson.pk},
+        )
     return len(users)
 
 
@@ -67,7 +75,12 @@ def attendance(request, lesson_id):
         if not chosen:
             messages.warning(request, _("Tick the people who attended."))
         else:
-            count = record_attendance(lesson, [allowed[pk] for pk in sorted(chosen)])
+            count = record_attendance(
+                lesson,
+                [allowed[pk] for pk in sorted(chosen)],
+                actor=request.user,
+                organisation=organisation,
+            )
             messages.success(
                 request, _("Attendance recorded for %(count)s people.") % {"count": count}
             )

@@ -6,6 +6,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
+from organisations import audit
+
 from .access import user_may_take_course
 from .models import (
     Certificate,
@@ -185,7 +187,7 @@ def merge_spans(spans):
     return merged
 
 
-def revoke_certificate(certificate, reason, now=None):
+def revoke_certificate(certificate, reason, now=None, actor=None):
     """Withdraw a certificate; verification shows it as revoked with the date."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -193,6 +195,12 @@ def revoke_certificate(certificate, reason, now=None):
             certificate.revoked_at = now or timezone.now()
             certificate.revoked_reason = reason
             certificate.save(update_fields=["revoked_at", "revoked_reason"])
+            audit.record(
+                actor,
+                "firesafety.certificate.revoke",
+                instance=certificate,
+                data={"code": certificate.code, "reason": reason},
+            )
     return certificate
 
 

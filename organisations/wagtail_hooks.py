@@ -1,6 +1,7 @@
 """Wagtail admin: browse, search, add, move and deactivate organisations."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,8 +11,9 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from . import audit
 from .admin_forms import TREE_INDENT, OrganisationAdminForm
-from .models import Organisation
+from .models import AuditEntry, Membership, Organisation
 
 
 def indented_name(organisation):
@@ -75,3 +77,13 @@ class OrganisationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_organisation_viewset():
     return OrganisationViewSet("organisation_admin")
+
+
+@hooks.register("register_log_actions")
+def register_audit_log(actions):
+    # Wagtail's own log() calls on accounts and memberships (e.g. editing a user in the admin)
+    # land in the audit log too. Apps above this one register their records the same way.
+    actions.register_model(get_user_model(), AuditEntry)
+    actions.register_model(Membership, AuditEntry)
+    for action, label, message in audit.ACTIONS:
+        actions.register_action(action, label, message)
