@@ -33,6 +33,11 @@ ACTIONS = [
         _("Ended a membership"),
     ),
     (
+        "firesafety.member.leave",
+        _("Leave an organisation"),
+        _("Left an organisation"),
+    ),
+    (
         "firesafety.member.deactivate",
         _("Close account"),
         _("Closed an account"),
@@ -100,11 +105,15 @@ ACTIONS = [
 PERSON_FIELDS = ("user", "volunteer")
 
 
-def person_of(instance):
-    """The person an action on instance is about: the account itself, or the record's owner."""
+def person_of(instance, actor=None):
+    """The person an action on instance is about: the account itself, or the record's owner.
+
+    An action filed on the actor's own account (an import, an export of everything) is about
+    nobody in particular.
+    """
     User = get_user_model()
     if isinstance(instance, User):
-        return instance
+        return None if actor is not None and instance.pk == actor.pk else instance
     for name in PERSON_FIELDS:
         person = getattr(instance, name, None)
         if isinstance(person, User):
@@ -155,7 +164,7 @@ def record(actor, action, *, instance, organisation=None, data=None, person=None
         instance,
         organisation,
         data,
-        person if person is not None else person_of(instance),
+        person if person is not None else person_of(instance, actor),
         context.uuid,
         timezone.now(),
     )
@@ -168,7 +177,16 @@ def record_many(actor, action, instances, *, organisation=None, data=None):
     context = get_active_log_context()
     now = timezone.now()
     entries = [
-        _entry(actor, action, instance, organisation, data, person_of(instance), context.uuid, now)
+        _entry(
+            actor,
+            action,
+            instance,
+            organisation,
+            data,
+            person_of(instance, actor),
+            context.uuid,
+            now,
+        )
         for instance in instances
     ]
     return AuditEntry.objects.bulk_create(entries)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from wagtail.log_actions import registry as log_action_registry
@@ -24,26 +24,35 @@ from .manage_views import coordinator_required
 from .models import AuditEntry, Membership, Organisation
 
 PAGE_SIZE = 50
+ROLE_LABELS = dict(Membership.Role.choices)
 
 # The names of data keys shown in the details column; other keys are shown as they are.
 DETAIL_LABELS = {
-    "what": gettext_lazy("what"),
-    "format": gettext_lazy("format"),
-    "scope": gettext_lazy("scope"),
-    "requirement": gettext_lazy("requirement"),
-    "reminded": gettext_lazy("reminded"),
-    "skipped": gettext_lazy("skipped"),
-    "alert": gettext_lazy("alert"),
-    "recipients": gettext_lazy("units"),
-    "lesson": gettext_lazy("lesson"),
-    "reason": gettext_lazy("reason"),
-    "code": gettext_lazy("code"),
-    "role": gettext_lazy("role"),
-    "from": gettext_lazy("from"),
-    "to": gettext_lazy("to"),
+    "what": pgettext_lazy("audit detail", "what"),
+    "format": pgettext_lazy("audit detail", "format"),
+    "scope": pgettext_lazy("audit detail", "scope"),
+    "requirement": pgettext_lazy("audit detail", "requirement"),
+    "reminded": pgettext_lazy("audit detail", "reminded"),
+    "skipped": pgettext_lazy("audit detail", "skipped"),
+    "alert": pgettext_lazy("audit detail", "alert"),
+    "recipients": pgettext_lazy("audit detail", "units"),
+    "lesson": pgettext_lazy("audit detail", "lesson"),
+    "reason": pgettext_lazy("audit detail", "reason"),
+    "code": pgettext_lazy("audit detail", "code"),
+    "role": pgettext_lazy("audit detail", "role"),
+    "from": pgettext_lazy("audit detail", "from"),
+    "to": pgettext_lazy("audit detail", "to"),
+    "attempted": pgettext_lazy("audit detail", "attempted"),
+    "existing_account": pgettext_lazy("audit detail", "existing account"),
+    "rows": pgettext_lazy("audit detail", "rows"),
+    "create": pgettext_lazy("audit detail", "new accounts"),
+    "add": pgettext_lazy("audit detail", "added to existing accounts"),
+    "update": pgettext_lazy("audit detail", "changed"),
+    "unchanged": pgettext_lazy("audit detail", "unchanged"),
+    "error": pgettext_lazy("audit detail", "errors"),
 }
 # Internal keys that mean nothing to a reader.
-HIDDEN_DETAILS = {"query", "lesson_id", "kind", "place_type", "sector"}
+HIDDEN_DETAILS = {"query", "lesson_id", "membership_id", "kind", "place_type", "sector"}
 EXPORT_NAMES = {
     "report.table": gettext_lazy("completion report (table)"),
     "report.people": gettext_lazy("completion report (people)"),
@@ -130,6 +139,12 @@ def _details(data):
             continue
         if key == "what":
             value = EXPORT_NAMES.get(value, value)
+        elif key == "role":
+            value = ROLE_LABELS.get(value, value)
+        elif key == "attempted":
+            value = _action_label(value)
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
         shown.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
     return "; ".join(shown)
 

@@ -258,6 +258,8 @@ class AuditEntry(BaseLogEntry):
     cascade, so closing, deleting or moving anything leaves the record as it was written.
     """
 
+    # Blank for actions on no single object (an export of a whole scope).
+    label = models.TextField(blank=True)
     object_id = models.CharField(_("object id"), max_length=255, blank=True, db_index=True)
     organisation = models.ForeignKey(
         Organisation,
