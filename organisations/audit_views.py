@@ -24,6 +24,7 @@ from .manage_views import coordinator_required
 from .models import AuditEntry, Membership, Organisation
 
 PAGE_SIZE = 50
+EXPORT_BATCH = 2000
 ROLE_LABELS = dict(Membership.Role.choices)
 
 # The names of data keys shown in the details column; other keys are shown as they are.
@@ -50,9 +51,21 @@ DETAIL_LABELS = {
     "update": pgettext_lazy("audit detail", "changed"),
     "unchanged": pgettext_lazy("audit detail", "unchanged"),
     "error": pgettext_lazy("audit detail", "errors"),
+    "old_role": pgettext_lazy("audit detail", "previous role"),
+    "from_organisation_id": pgettext_lazy("audit detail", "from organisation"),
+    "to_organisation_id": pgettext_lazy("audit detail", "to organisation"),
 }
+ORGANISATION_KEYS = ("from_organisation_id", "to_organisation_id")
 # Internal keys that mean nothing to a reader.
-HIDDEN_DETAILS = {"query", "lesson_id", "membership_id", "kind", "place_type", "sector"}
+HIDDEN_DETAILS = {
+    "query",
+    "lesson_id",
+    "membership_id",
+    "previous_membership_id",
+    "kind",
+    "place_type",
+    "sector",
+}
 EXPORT_NAMES = {
     "report.table": gettext_lazy("completion report (table)"),
     "report.people": gettext_lazy("completion report (people)"),
@@ -132,15 +145,30 @@ def _action_label(action):
         return action
 
 
-def _details(data):
+def _organisation_names(entries):
+    """Names of the organisations entries' details refer to (a move's from and to), one query."""
+    ids = {
+        entry.data[key]
+        for entry in entries
+        for key in ORGANISATION_KEYS
+        if isinstance(entry.data, dict) and isinstance(entry.data.get(key), int)
+    }
+    if not ids:
+        return {}
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _details(data, organisation_names):
     shown = []
     for key, value in (data or {}).items():
         if key in HIDDEN_DETAILS or value in ("", None, [], {}):
             continue
         if key == "what":
             value = EXPORT_NAMES.get(value, value)
-        elif key == "role":
+        elif key in ("role", "old_role"):
             value = ROLE_LABELS.get(value, value)
+        elif key in ORGANISATION_KEYS:
+            value = organisation_names.get(value, value)
         elif key == "attempted":
             value = _action_label(value)
         elif isinstance(value, bool):
@@ -154,7 +182,7 @@ def _object_shown(entry):
     return f"{kind}: {entry.label}" if kind and entry.label else str(entry.label or kind)
 
 
-def _row(entry):
+def _row(entry, organisation_names):
     """What one entry shows, on screen and in the export alike (phones masked)."""
     return {
         "timestamp": timezone.localtime(entry.timestamp),
@@ -163,7 +191,7 @@ def _row(entry):
         "action": _action_label(entry.action),
         "object": _object_shown(entry),
         "person": _person_shown(entry.subject),
-        "details": _details(entry.data),
+        "details": _details(entry.data, organisation_names),
     }
 
 
@@ -185,7 +213,9 @@ def audit_log(request, visible):
     form, filters = _form(request)
     entries = filtered_entries(entries_for(request.user, visible), filters)
     page_obj = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_row(entry) for entry in page_obj]
+    entries_shown = list(page_obj)
+    names = _organisation_names(entries_shown)
+    rows = [_row(entry, names) for entry in entries_shown]
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(
@@ -210,17 +240,33 @@ def _export_rows(entries):
         _("Person acted on"),
         _("Details"),
     ]
-    for entry in entries.iterator(chunk_size=2000):
-        row = _row(entry)
-        yield [
-            row["timestamp"],
-            row["organisation"],
-            row["actor"],
-            row["action"],
-            row["object"],
-            row["person"],
-            row["details"],
-        ]
+    for batch in _batches(entries.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
+        names = _organisation_names(batch)
+        for entry in batch:
+            yield _export_row(_row(entry, names))
+
+
+def _batches(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _export_row(row):
+    return [
+        row["timestamp"],
+        row["organisation"],
+        row["actor"],
+        row["action"],
+        row["object"],
+        row["person"],
+        row["details"],
+    ]
 
 
 @require_GET

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import audit_views, manage_views
+from . import audit_views, manage_views, membership_views
 
 app_name = "organisations"
 
@@ -38,5 +38,10 @@ urlpatterns = [
     ),
     path("manage/audit/", audit_views.audit_log, name="manage_audit"),
     path("manage/audit/export/", audit_views.audit_export, name="manage_audit_export"),
+    path(
+        "memberships/<int:pk>/leave/",
+        membership_views.leave_membership,
+        name="leave_membership",
+    ),
     path("", include("organisations.urls_join")),
 ]

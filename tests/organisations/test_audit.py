@@ -361,8 +361,25 @@ def test_details_read_as_words_not_internal_keys(client, world):
         organisation=unit,
         data={"membership_id": 12345, "role": "staff", "existing_account": True},
     )
+    audit.record(
+        actor,
+        "firesafety.member.move",
+        instance=person,
+        organisation=unit,
+        data={
+            "membership_id": 2,
+            "previous_membership_id": 1,
+            "from_organisation_id": unit.pk,
+            "to_organisation_id": world["orgs"]["school"].pk,
+            "role": "staff",
+        },
+    )
     client.force_login(world["people"]["town"])
     details = [row["details"] for row in client.get(URL).context["rows"]]
     with translation.override("zh-hans"):
         staff = str(Membership.Role.STAFF.label)
-    assert details == [f"角色: {staff}; 已有账号: 是", "尝试的操作: 重置密码; 原因: 示例原因"]
+    assert details == [
+        f"原组织: 示例商业广场; 新组织: 示例朱家角小学; 角色: {staff}",
+        f"角色: {staff}; 已有账号: 是",
+        "尝试的操作: 重置密码; 原因: 示例原因",
+    ]
