@@ -2,12 +2,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditFilterForm(forms.Form):
     """Action, person and dates; a bad value is a form error and the filter is left out."""
 
-    action = forms.ChoiceField(label=_("Action"), required=False)
+    action = forms.ChoiceField(label=pgettext_lazy("audit log", "Action"), required=False)
     person = forms.CharField(
         label=_("Person"),
         required=False,
@@ -15,10 +16,14 @@ class AuditFilterForm(forms.Form):
         help_text=_("Name, full mobile number or its last four digits, of either side."),
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, actions=(), **kwargs):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from wagtail.log_actions import registry as log_action_registry
@@ -235,7 +235,7 @@ def _export_rows(entries):
         _("Time"),
         _("Organisation"),
         _("Done by"),
-        _("Action"),
+        pgettext("audit log", "Action"),
         _("Object"),
         _("Person acted on"),
         _("Details"),

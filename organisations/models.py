@@ -261,7 +261,9 @@ class AuditEntry(BaseLogEntry):
 
     # Blank for actions on no single object (an export of a whole scope).
     label = models.TextField(blank=True)
-    object_id = models.CharField(_("object id"), max_length=255, blank=True, db_index=True)
+    object_id = models.CharField(
+        pgettext_lazy("audit log", "object id"), max_length=255, blank=True, db_index=True
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.DO_NOTHING,
