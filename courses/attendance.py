@@ -3,12 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from organisations import audit
 from organisations.models import Membership
 from organisations.scope import (
     get_visible_organisation_or_404,
@@ -18,21 +16,6 @@ from organisations.scope import (
 
 from . import services
 from .models import LessonPage
-
-
-def record_attendance(lesson, users, *, actor=None, organisation=None):
-    """Complete a practical lesson for each attendee, all or nothing; one audit entry each."""
-    with transaction.atomic():
-        for user in users:
-            services.complete_lesson(user, lesson)
-        audit.record_many(
-            actor,
-            "firesafety.attendance.record",
-            users,
-            organisation=organisation,
-            data={"lesson": lesson.title, "lesson_id": lesson.pk},
-        )
-    return len(users)
 
 
 @login_required
@@ -74,17 +57,18 @@ def attendance(request, lesson_id):
             raise Http404
         if not chosen:
             messages.warning(request, _("Tick the people who attended."))
-        else:
-            count = record_attendance(
-                lesson,
-                [allowed[pk] for pk in sorted(chosen)],
-                actor=request.user,
-                organisation=organisation,
+            return redirect(f"{request.path}?organisation={organisation.pk}")
+        try:
+            count = services.record_attendance(
+                request.user, lesson, [allowed[pk] for pk in sorted(chosen)], organisation
             )
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
+        else:
             messages.success(
                 request, _("Attendance recorded for %(count)s people.") % {"count": count}
             )
-        return redirect(f"{request.path}?organisation={organisation.pk}")
+            return redirect(f"{request.path}?organisation={organisation.pk}")
     context = {
         "lesson": lesson,
         "course": lesson.get_parent().specific,

@@ -95,6 +95,11 @@ ACTIONS = [
         _("Reset two-factor sign-in"),
     ),
     (
+        "firesafety.member.phone_transfer",
+        _("Move phone number"),
+        _("Moved a phone number to another account"),
+    ),
+    (
         "firesafety.phone.transfer",
         _("Move phone number"),
         _("Moved a phone number to another account"),

@@ -13,6 +13,7 @@ from organisations import audit
 from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
 from organisations.scope import is_coordinator
+from spreadsheets.writing import XLSX_CONTENT_TYPE
 
 from . import exports
 from .background import start_people_export
@@ -184,7 +185,7 @@ def export_download(request, pk):
         selection = Selection(visible=None, requirements=[])
     _record_export(request.user, selection, export.what, "xlsx", instance=export)
     return FileResponse(
-        handle, as_attachment=True, filename=export.filename, content_type=exports.XLSX
+        handle, as_attachment=True, filename=export.filename, content_type=XLSX_CONTENT_TYPE
     )
 
 
