@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations import audit
 from organisations.models import Organisation
 from organisations.scope import is_coordinator, visible_organisations
 
@@ -130,8 +131,17 @@ def dispatch_export(request, pk, file_format):
     recipients = _recipients(dispatch)
     filename = f"acknowledgements-{dispatch.pk}.{file_format}"
     if file_format == "xlsx":
-        return acknowledgements_xlsx(dispatch, recipients, filename)
-    return acknowledgements_csv(recipients, filename)
+        response = acknowledgements_xlsx(dispatch, recipients, filename)
+    else:
+        response = acknowledgements_csv(recipients, filename)
+    audit.record(
+        request.user,
+        "firesafety.export.download",
+        instance=dispatch,
+        organisation=dispatch.root,
+        data={"what": "alerts.acknowledgements", "format": file_format, "scope": str(dispatch)},
+    )
+    return response
 
 
 @login_required

@@ -60,7 +60,7 @@ def attendance(request, lesson_id):
             return redirect(f"{request.path}?organisation={organisation.pk}")
         try:
             count = services.record_attendance(
-                request.user, lesson, [allowed[pk] for pk in sorted(chosen)]
+                request.user, lesson, [allowed[pk] for pk in sorted(chosen)], organisation
             )
         except PermissionDenied as refused:
             messages.error(request, str(refused))

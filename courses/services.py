@@ -8,6 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import audit
+
 from .access import user_may_take_course
 from .models import (
     Certificate,
@@ -88,11 +90,11 @@ def complete_lesson(user, lesson, now=None):
     return enrolment
 
 
-def record_attendance(recorder, lesson, users):
+def record_attendance(recorder, lesson, users, organisation=None):
     """Complete a practical lesson for each attendee, all or nothing; never for the recorder.
 
     Attendance is a certificate's evidence, so as with volunteer hours nobody vouches for
-    themself: another coordinator records theirs.
+    themself: another coordinator records theirs. Each attendee is one audit entry.
     """
     if any(user.pk == recorder.pk for user in users):
         raise PermissionDenied(
@@ -101,6 +103,13 @@ def record_attendance(recorder, lesson, users):
     with transaction.atomic():
         for user in users:
             complete_lesson(user, lesson)
+        audit.record_many(
+            recorder,
+            "firesafety.attendance.record",
+            users,
+            organisation=organisation,
+            data={"lesson": lesson.title, "lesson_id": lesson.pk},
+        )
     return len(users)
 
 
@@ -214,7 +223,7 @@ def merge_spans(spans):
     return merged
 
 
-def revoke_certificate(certificate, reason, now=None):
+def revoke_certificate(certificate, reason, now=None, actor=None):
     """Withdraw a certificate; verification shows it as revoked with the date."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -222,6 +231,12 @@ def revoke_certificate(certificate, reason, now=None):
             certificate.revoked_at = now or timezone.now()
             certificate.revoked_reason = reason
             certificate.save(update_fields=["revoked_at", "revoked_reason"])
+            audit.record(
+                actor,
+                "firesafety.certificate.revoke",
+                instance=certificate,
+                data={"code": certificate.code, "reason": reason},
+            )
     return certificate
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from courses.models import Certificate
+from organisations import audit
 from organisations.manage_views import coordinator_required
 from organisations.models import Membership, Organisation
 from organisations.scope import (
@@ -330,7 +331,15 @@ def team_settings(request, visible, team_id):
 def export(request, visible, team_id):
     """The member table and this year's records as an Excel workbook."""
     team = _team_or_404(request, visible, team_id)
-    return exports.team_workbook(team, request.user)
+    response = exports.team_workbook(team, request.user)
+    audit.record(
+        request.user,
+        "firesafety.export.download",
+        instance=team,
+        organisation=team,
+        data={"what": "volunteers.team", "format": "xlsx", "scope": team.full_name()},
+    )
+    return response
 
 
 @login_required
