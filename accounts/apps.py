@@ -9,6 +9,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
     default = True
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .two_factor import remember_exemption
+
+        user_logged_in.connect(remember_exemption, dispatch_uid="accounts.two_factor.exemption")
+
 
 class AccountsUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with our forms: a real name and a phone instead of first/last name."""

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +29,37 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["old_password"].label = _("Current password")
         self.fields["new_password1"].label = _("New password")
         self.fields["new_password2"].label = _("New password again")
+
+
+class SecondFactorForm(forms.Form):
+    """The 6-digit code of the authenticator app, or one recovery code."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=32,
+        help_text=_("The 6 digits the app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "inputmode": "text",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": _("Enter the code.")},
+    )
+
+    wrong_code_message = _("The code is not correct. Check the time on your phone and try again.")
+
+    def reject(self):
+        self.add_error("code", self.wrong_code_message)
+
+
+class EnrolmentForm(SecondFactorForm):
+    """The first code of a newly added authenticator app, which proves it was set up."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code shown by the app")
+        self.fields["code"].help_text = _("The 6 digits the app shows for this site.")
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"

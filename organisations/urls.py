@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import manage_views
+from . import manage_views, two_factor_views
 
 app_name = "organisations"
 
@@ -35,6 +35,11 @@ urlpatterns = [
         "manage/members/<int:pk>/reset-password/",
         manage_views.reset_password,
         name="manage_reset_password",
+    ),
+    path(
+        "manage/people/<int:pk>/two-factor/",
+        two_factor_views.person_two_factor,
+        name="manage_person_two_factor",
     ),
     path("", include("organisations.urls_join")),
 ]

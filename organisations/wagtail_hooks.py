@@ -75,3 +75,12 @@ class OrganisationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_organisation_viewset():
     return OrganisationViewSet("organisation_admin")
+
+
+@hooks.register("register_log_actions")
+def register_two_factor_log_actions(actions):
+    actions.register_action(
+        "firesafety.two_factor.reset",
+        gettext_lazy("Reset two-factor sign-in"),
+        gettext_lazy("Two-factor sign-in reset"),
+    )
