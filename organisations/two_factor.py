@@ -4,13 +4,14 @@ accounts does the second factor; this module tells it which coordinators must us
 holds the reset (after a lost phone), which needs authority over the person and an audit entry.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts import two_factor
 
-from . import audit, scope
+from . import audit
+from .account_actions import ActionRefused
 from .models import Membership, Organisation
+from .scope import authority_refusal
 
 RESET_ACTION = "firesafety.two_factor.reset"
 
@@ -36,19 +37,19 @@ def coordinates_wide_area(user):
     )
 
 
-class ResetRefused(PermissionDenied):
-    """The actor has no authority over this person; the message says why."""
-
-
 class ResetTwoFactor:
-    """Remove a person's authenticator app and recovery codes, so they can set it up again."""
+    """Remove a person's authenticator app and recovery codes, so they can set it up again.
+
+    Like the actions in account_actions, but on a person rather than a membership: a
+    superuser also resets editors, who belong to no organisation.
+    """
 
     def __init__(self, actor, person):
         self.actor = actor
         self.person = person
 
     def check(self):
-        reason = scope.authority_refusal(self.actor, self.person)
+        reason = authority_refusal(self.actor, self.person)
         if reason is not None:
             audit.record(
                 self.actor,
@@ -56,7 +57,7 @@ class ResetTwoFactor:
                 instance=self.person,
                 data={"attempted": RESET_ACTION, "reason": str(reason)},
             )
-            raise ResetRefused(reason)
+            raise ActionRefused(reason)
 
     def execute(self):
         self.check()

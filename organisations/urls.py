@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import manage_views, two_factor_views
+from . import manage_views, membership_views, two_factor_views
 
 app_name = "organisations"
 
@@ -40,6 +40,11 @@ urlpatterns = [
         "manage/people/<int:pk>/two-factor/",
         two_factor_views.person_two_factor,
         name="manage_person_two_factor",
+    ),
+    path(
+        "memberships/<int:pk>/leave/",
+        membership_views.leave_membership,
+        name="leave_membership",
     ),
     path("", include("organisations.urls_join")),
 ]
