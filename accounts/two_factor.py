@@ -158,6 +158,6 @@ def remove_second_factor(person):
     with transaction.atomic():
         removed = 0
         for model in (TOTPDevice, StaticDevice):
-            count, _ = model.objects.filter(user=person).delete()
-            removed += count
+            _, per_model = model.objects.filter(user=person).delete()
+            removed += per_model.get(model._meta.label, 0)
     return removed
