@@ -116,3 +116,13 @@ def test_the_member_page_links_to_the_two_factor_page(client, world):
     client.force_login(town)
     page = client.get(reverse("organisations:manage_member", args=[membership.pk]))
     assert reset_url(membership.user) in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_user_page_links_superusers_to_the_two_factor_page(client):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    editor = UserFactory(is_staff=True)
+    client.force_login(admin)
+    page = client.get(reverse("wagtailusers_users:edit", args=[editor.pk]))
+    assert page.status_code == 200
+    assert reset_url(editor) in page.content.decode()
