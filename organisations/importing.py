@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Notice
 from accounts.validators import mainland_mobile_validator, normalise_phone
@@ -723,7 +723,13 @@ def template_workbook(example_path):
 def passwords_workbook(created):
     """The new accounts and their one-time passwords, to hand out once."""
     return _workbook_bytes(
-        [_("Row"), _("Name"), _("Login name (phone)"), _("One-time password"), _("Note")],
+        [
+            _("Row"),
+            pgettext("person", "Name"),
+            _("Login name (phone)"),
+            _("One-time password"),
+            _("Note"),
+        ],
         [
             [row, name, username, password, _("Must be changed at first sign-in")]
             for row, name, username, password in created

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -58,13 +58,13 @@ class OrganisationViewSet(ModelViewSet):
     list_display = [
         TitleColumn(
             "name",
-            label=gettext_lazy("name"),
+            label=pgettext_lazy("organisation", "name"),
             accessor=indented_name,
             url_name="organisation_admin:edit",
         ),
         Column("kind", accessor="get_kind_display", label=gettext_lazy("kind")),
         Column("sector", accessor="get_sector_display", label=gettext_lazy("sector")),
-        Column("is_active", label=gettext_lazy("active")),
+        Column("is_active", label=pgettext_lazy("enabled", "active")),
     ]
     inspect_view_enabled = True
 
