@@ -10,7 +10,12 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401 - registers the system checks
+        from .two_factor import remember_exemption
+
+        user_logged_in.connect(remember_exemption, dispatch_uid="accounts.two_factor.exemption")
 
 
 class AccountsUsersAppConfig(WagtailUsersAppConfig):

@@ -51,3 +51,37 @@ class PhoneCodeForm(forms.Form):
         if len(code) != 6 or not code.isascii() or not code.isdigit():
             raise ValidationError(_("The code has 6 digits."))
         return code
+
+
+class SecondFactorForm(forms.Form):
+    """The 6-digit code of the authenticator app, or one recovery code."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=32,
+        help_text=_("The 6 digits the app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "inputmode": "text",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": _("Enter the code.")},
+    )
+
+    wrong_code_message = _("The code is not correct. Check the time on your phone and try again.")
+
+    def reject(self):
+        self.add_error("code", self.wrong_code_message)
+
+
+class EnrolmentForm(SecondFactorForm):
+    """The first code of a newly added authenticator app, which proves it was set up."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code shown by the app")
+        self.fields["code"].help_text = _("The 6 digits the app shows for this site.")
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"

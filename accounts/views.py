@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from . import two_factor
 from .forms import ChangePasswordForm, SignInForm
 
 
@@ -14,6 +15,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            two_factor.start_pending_sign_in(self.request, user, self.get_success_url())
+            return redirect("accounts:two_factor_verify")
+        return super().form_valid(form)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -52,7 +60,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 def lockout(request, original_response=None, credentials=None):
-    """What django-axes shows once a login name or an address has failed too often."""
+    """What django-axes shows once a login name or an address has failed too often (also for
+    wrong second-factor codes)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = SignInForm(request, initial={"username": username})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import audit_views, manage_views, membership_views
+from . import audit_views, manage_views, membership_views, two_factor_views
 
 app_name = "organisations"
 
@@ -38,6 +38,11 @@ urlpatterns = [
     ),
     path("manage/audit/", audit_views.audit_log, name="manage_audit"),
     path("manage/audit/export/", audit_views.audit_export, name="manage_audit_export"),
+    path(
+        "manage/people/<int:pk>/two-factor/",
+        two_factor_views.person_two_factor,
+        name="manage_person_two_factor",
+    ),
     path(
         "memberships/<int:pk>/leave/",
         membership_views.leave_membership,

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import UserFactory
+
 PO_FILE = Path(__file__).resolve().parents[2] / "site/locale/zh_Hans/LC_MESSAGES/django.po"
 ENTRY = re.compile(
     r'^msgid "(.*?)"\n((?:".*"\n)*)'
@@ -34,8 +36,11 @@ def test_no_translation_is_marked_fuzzy():
 
 @pytest.mark.django_db
 def test_wagtail_admin_speaks_chinese(client):
-    page = client.get("/admin/login/").content.decode()
+    # The admin signs in through the site's sign-in (which asks for the second factor).
+    page = client.get("/admin/login/", follow=True).content.decode()
     assert "登录" in page
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert 'lang="zh-hans"' in client.get("/admin/").content.decode()
 
 
 def test_the_project_catalogue_never_overrides_wagtails_own_translations():
