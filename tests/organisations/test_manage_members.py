@@ -281,3 +281,17 @@ def test_tree_and_member_list_run_a_fixed_number_of_queries(
         assert response.status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(url("manage"), {"q": "示例"}).status_code == 200
+
+
+def test_a_nameless_member_is_headed_by_the_masked_phone_not_the_phone(client, world):
+    staff = world["memberships"]["unit_staff"]
+    staff.user.name = ""
+    staff.user.save()
+    client.force_login(world["people"]["town"])
+
+    page = client.get(reverse("organisations:manage_member", args=[staff.pk])).content.decode()
+    listing = client.get(reverse("organisations:manage_members", args=[staff.organisation_id]))
+
+    assert "13800000001" not in page
+    assert "138****0001" in page
+    assert "13800000001" not in listing.content.decode()
