@@ -1,12 +1,17 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .ids import DatabaseIdConverter
+
+# Before the includes below, which import the URLs that use <id:…> for database ids (the apps'
+# and, through the register_admin_urls hook, the admin's: hence the admin included by name).
+register_converter(DatabaseIdConverter, "id")
+
 urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+    path("admin/", include("wagtail.admin.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("account/", include("accounts.urls_my_data")),

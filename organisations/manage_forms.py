@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import MAX_ID
+
 from .models import Membership
 
 STATUS_CHOICES = [
@@ -51,4 +53,4 @@ class ChangeRoleForm(forms.Form):
 class MoveMemberForm(forms.Form):
     """The organisation (by id, checked against the scope) a member moves to."""
 
-    organisation = forms.IntegerField(label=_("Move to"))
+    organisation = forms.IntegerField(label=_("Move to"), min_value=1, max_value=MAX_ID)

@@ -63,6 +63,14 @@ def test_large_type_switch_never_redirects_off_site(client, home_page):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["-1", "NaN", "home", "x/../y", ["/a/", "-1"], ""])
+def test_large_type_switch_with_a_next_that_is_not_a_path_goes_home(client, home_page, next_url):
+    response = client.post("/display/text-size/", {"large": "1", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
 def test_missing_page_is_a_friendly_404(client, home_page):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
