@@ -1,5 +1,7 @@
 import pytest
 
+from django.test import Client
+
 from wagtail.models import Site
 
 from home.models import FooterSettings
@@ -75,3 +77,33 @@ def test_missing_page_is_a_friendly_404(client, home_page):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "找不到" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_malformed_request_gets_a_chinese_400_page(client, home_page):
+    too_many_fields = "&".join(f"f{i}=1" for i in range(10_100))
+    response = client.post(
+        "/display/text-size/",
+        too_many_fields,
+        content_type="application/x-www-form-urlencoded",
+        headers={"accept-language": "zh-hans"},
+    )
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_a_chinese_403_page(home_page):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/display/text-size/", {"large": "1"}, headers={"accept-language": "zh-hans"}
+    )
+    assert response.status_code == 403
+    assert "表单已失效" in response.content.decode()
+
+
+def test_the_500_page_is_chinese_and_needs_no_context():
+    from django.template import loader
+
+    page = loader.get_template("500.html").render()
+    assert "服务器出错了" in page and "返回首页" in page
