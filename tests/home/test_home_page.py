@@ -107,3 +107,20 @@ def test_the_500_page_is_chinese_and_needs_no_context():
 
     page = loader.get_template("500.html").render()
     assert "服务器出错了" in page and "返回首页" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/courses/", {"tag": "a\x00b"}),
+        ("get", "/learn/certificates/%00.pdf", {}),
+        ("get", "/search/", {"q": "\x00"}),
+        ("post", "/display/text-size/", {"next": "/\x00"}),
+    ],
+)
+def test_a_nul_character_in_the_url_or_a_form_is_a_400(client, home_page, method, path, data):
+    # PostgreSQL cannot compare text holding NUL: it used to be a DataError (500) there.
+    response = getattr(client, method)(path, data, headers={"accept-language": "zh-hans"})
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
