@@ -94,6 +94,7 @@ class DemoValues:
             "organisation": self.organisations,
             "membership": _ids(members.exclude(user__in=mine))
             + _ids(members.filter(user__in=mine)),
+            "own_membership": _ids(Membership.objects.filter(user__in=mine)) or [1],
             "join_code": _ids(JoinCode.objects.filter(organisation__pk__in=self.organisations)),
             "join_code_text": list(
                 JoinCode.objects.order_by("pk").values_list("code", flat=True)[:SAMPLE]
@@ -152,6 +153,7 @@ SOURCES = {
     "organisations:manage_members": {"pk": "organisation"},
     "organisations:manage_add_member": {"pk": "organisation"},
     "organisations:manage_join_codes": {"pk": "organisation"},
+    "organisations:leave_membership": {"pk": "own_membership"},
     "organisations:manage_member": {"pk": "membership"},
     "organisations:manage_change_role": {"pk": "membership"},
     "organisations:manage_move_member": {"pk": "membership"},
