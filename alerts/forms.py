@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import IdChoiceField
 from organisations.models import Organisation
 from quizzes.models import Quiz
 
@@ -59,7 +60,7 @@ ROOT_CHOICES_LIMIT = 300
 class SendAlertForm(forms.Form):
     """Choose the units to send an alert to: a subtree, narrowed by kind, place type, sector."""
 
-    root = forms.ModelChoiceField(
+    root = IdChoiceField(
         label=_("Send to units under"),
         queryset=Organisation.objects.none(),
         help_text=_("The organisation itself and everything below it."),
@@ -87,7 +88,7 @@ class SendAlertForm(forms.Form):
         choices=[("", _("Any sector")), *Organisation.Sector.choices],
     )
 
-    check_quiz = forms.ModelChoiceField(
+    check_quiz = IdChoiceField(
         label=_("Check quiz"),
         required=False,
         queryset=Quiz.objects.none(),

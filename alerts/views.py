@@ -3,12 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.redirects import next_url_or
 from organisations import audit
 from organisations.models import Organisation
 from organisations.scope import is_coordinator, visible_organisations
@@ -170,9 +170,4 @@ def acknowledge(request, pk):
             request,
             _("Confirmed: you have read “%(title)s”.") % {"title": recipient.dispatch.page.title},
         )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "alerts:notices"
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url_or(request, "alerts:notices"))

@@ -1,10 +1,15 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from .ids import DatabaseIdConverter
+
+# Before the includes below, which import the URLs that use <id:…> for database ids (the apps'
+# and, through the register_admin_urls hook, the admin's: hence the admin included by name).
+register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     # Wagtail's own sign-in would skip the second factor: the admin signs in through the site's.
@@ -12,7 +17,7 @@ urlpatterns = [
         "admin/login/",
         RedirectView.as_view(pattern_name="accounts:login", query_string=True),
     ),
-    path("admin/", include(wagtailadmin_urls)),
+    path("admin/", include("wagtail.admin.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("account/", include("accounts.urls_my_data")),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import IdChoiceField
 from organisations.models import Membership
 
 from .models import CoursePage, TrainingRequirement
@@ -22,6 +23,7 @@ class TrainingRequirementForm(forms.ModelForm):
     class Meta:
         model = TrainingRequirement
         fields = ["course", "organisation", "roles", "due_date", "renewal_months"]
+        field_classes = {"course": IdChoiceField, "organisation": IdChoiceField}
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from wagtail.models import Page
 
+from accounts.redirects import next_url_or
 from alerts.models import RiskAlertPage
 from editorial.segmentation import segmented_query
 
@@ -47,12 +48,7 @@ def search(request):
 def set_text_size(request):
     """Switch large type on or off; works without script, the script only makes it instant."""
     large = request.POST.get("large") == "1"
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(next_url_or(request, "/"))
     response.set_cookie(
         LARGE_TYPE_COOKIE,
         "1" if large else "0",

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from config.ids import IdChoiceField
+
 from .models import Organisation
 
 TREE_INDENT = "\u3000"  # an ideographic space: one Chinese character wide
@@ -17,7 +19,7 @@ def indented_label(organisation):
 class OrganisationAdminForm(WagtailAdminModelForm):
     """Add an organisation under a parent, or move one (with its subtree) to a new parent."""
 
-    parent = forms.ModelChoiceField(
+    parent = IdChoiceField(
         label=_("Parent organisation"),
         queryset=Organisation.objects.order_by("path"),
         required=False,

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.ids import MAX_ID
+
 from .models import Membership
 
 STATUS_CHOICES = [
@@ -52,4 +54,4 @@ class ChangeRoleForm(forms.Form):
 class MoveMemberForm(forms.Form):
     """The organisation (by id, checked against the scope) a member moves to."""
 
-    organisation = forms.IntegerField(label=_("Move to"))
+    organisation = forms.IntegerField(label=_("Move to"), min_value=1, max_value=MAX_ID)

@@ -10,22 +10,22 @@ urlpatterns = [
     path("join/<str:code>/", join_views.join_with_code, name="join_code"),
     path("join/<str:code>/confirm/", join_views.confirm_join, name="join_confirm"),
     path(
-        "manage/organisations/<int:pk>/join-codes/",
+        "manage/organisations/<id:pk>/join-codes/",
         join_views.manage_join_codes,
         name="manage_join_codes",
     ),
     path(
-        "manage/join-codes/<int:code_pk>/rotate/",
+        "manage/join-codes/<id:code_pk>/rotate/",
         join_views.rotate_join_code,
         name="rotate_join_code",
     ),
     path(
-        "manage/join-codes/<int:code_pk>/disable/",
+        "manage/join-codes/<id:code_pk>/disable/",
         join_views.disable_join_code,
         name="disable_join_code",
     ),
     path(
-        "manage/join-codes/<int:code_pk>/poster.pdf",
+        "manage/join-codes/<id:code_pk>/poster.pdf",
         join_views.join_code_poster,
         name="join_code_poster",
     ),

@@ -121,6 +121,19 @@ def _refuse_if_closed(attempt, now):
         raise AttemptClosed(_("Time is up: answers are no longer saved."))
 
 
+def _as_id(value):
+    """A question or choice id as posted (JSON number or text) or AnswerRefused.
+
+    Lists, objects, booleans, fractions, NaN, 1e999 and numbers past a bigint are refused before
+    they reach int() or the database.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    if type(value) is int and 0 < value < 2**63:
+        return value
+    raise AnswerRefused(_("The answer is not well formed."))
+
+
 def _validated(attempt, answers):
     """answers {question id: [choice ids]} checked against the attempt; refused if any is bad.
 
@@ -129,11 +142,8 @@ def _validated(attempt, answers):
     allowed = attempt.choice_order
     clean = {}
     for question_id, choice_ids in answers.items():
-        try:
-            question_id = int(question_id)
-            choice_ids = sorted({int(c) for c in choice_ids})
-        except (TypeError, ValueError) as error:
-            raise AnswerRefused(_("The answer is not well formed.")) from error
+        question_id = _as_id(question_id)
+        choice_ids = sorted({_as_id(c) for c in choice_ids})
         if str(question_id) not in allowed:
             raise AnswerRefused(_("That question is not part of this attempt."))
         if not set(choice_ids) <= set(allowed[str(question_id)]):
@@ -179,6 +189,7 @@ def _store(attempt, answers, now):
 def save_answer(attempt, question_id, choice_ids, now=None):
     """Save the learner's current choices for one question of an open attempt."""
     now = now or timezone.now()
+    question_id = _as_id(question_id)
     with transaction.atomic():
         attempt = _lock(attempt)
         _refuse_if_closed(attempt, now)

@@ -95,7 +95,7 @@ def quizzes_admin_urls():
         path("quizzes/import/", ImportView.as_view(), name="quizzes_import"),
         path("quizzes/statistics/", StatisticsView.as_view(), name="quizzes_statistics"),
         path(
-            "quizzes/statistics/<int:pk>/",
+            "quizzes/statistics/<id:pk>/",
             QuizStatisticsView.as_view(),
             name="quizzes_quiz_statistics",
         ),

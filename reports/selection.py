@@ -18,6 +18,10 @@ from organisations.scope import visible_organisations
 
 from .rollup import STATUSES, Filters, top_organisations
 
+# No training was recorded before the platform: and renewal arithmetic (as_of minus N months)
+# must stay inside the calendar, which 0001-01-01 does not.
+EARLIEST_DATE = date(2000, 1, 1)
+
 
 def requirements_for(user, visible):
     """Requirements whose subtree meets the viewer's scope (above it, or inside it)."""
@@ -146,5 +150,11 @@ def selection_for(user, params):
         else:
             if selection.as_of > timezone.localdate():
                 selection.notices.append(_("A date in the future cannot be shown; today is shown."))
+                selection.as_of = None
+            elif selection.as_of < EARLIEST_DATE:
+                selection.notices.append(
+                    _("Dates before %(earliest)s cannot be shown; today is shown.")
+                    % {"earliest": EARLIEST_DATE.isoformat()}
+                )
                 selection.as_of = None
     return selection

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import IdChoiceField, IdMultipleChoiceField
 from courses.models import CoursePage
 
 from .models import ServiceRecord, TeamSettings
@@ -21,6 +22,7 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = ServiceRecord
         fields = ["team", "date", "kind", "hours", "place", "description", "photo"]
+        field_classes = {"team": IdChoiceField}
         widgets = {
             "date": DateInput(),
             "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
@@ -48,7 +50,7 @@ class ActivityForm(forms.ModelForm):
 class GroupActivityForm(forms.Form):
     """One activity (a drill everyone attended) logged by the coordinator for several members."""
 
-    members = forms.ModelMultipleChoiceField(
+    members = IdMultipleChoiceField(
         label=_("Members who took part"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -86,6 +88,7 @@ class TeamSettingsForm(forms.ModelForm):
     class Meta:
         model = TeamSettings
         fields = ["required_course"]
+        field_classes = {"required_course": IdChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from config.ids import parse_id
 from courses.models import Certificate
 from organisations import audit
 from organisations.manage_views import coordinator_required
@@ -224,10 +225,9 @@ def _posted_records(request, team):
     ids = request.POST.getlist("records")
     if request.POST.get("only"):
         ids = [request.POST["only"]]
-    try:
-        ids = {int(value) for value in ids}
-    except ValueError as bad:
-        raise Http404 from bad
+    ids = {parse_id(value) for value in ids}
+    if None in ids:
+        raise Http404
     records = list(ServiceRecord.objects.filter(pk__in=ids, team=team))
     if len(records) != len(ids):
         raise Http404

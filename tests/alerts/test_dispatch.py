@@ -210,6 +210,21 @@ def test_acknowledging_records_who_and_when(client, district, people, case, revi
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["-1", "NaN", ["1", "2"], "https://evil.example/"])
+def test_acknowledging_with_a_next_that_is_not_a_path_returns_to_the_notices(
+    client, district, people, case, reviewer, next_url
+):
+    dispatch = services.send_alert(case, reviewer, district["town"])
+    recipient = dispatch.recipients.get(organisation=district["rental"])
+    client.force_login(people["rental_manager"])
+    response = client.post(f"/notices/{recipient.pk}/acknowledge/", {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/notices/"
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at is not None
+
+
+@pytest.mark.django_db
 def test_acknowledging_an_alert_not_sent_to_ones_unit_is_404(
     client, district, people, case, reviewer
 ):

@@ -76,3 +76,23 @@ def test_an_organisation_outside_the_scope_cannot_be_chosen(
 def test_people_who_coordinate_nothing_cannot_manage_requirements(client, responsible):
     client.force_login(responsible)
     assert client.get("/manage/requirements/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["course", "organisation"])
+@pytest.mark.parametrize("value", ["9" * 23, str(2**63), "-1", "1e3"])
+def test_an_id_past_a_bigint_is_a_form_error(
+    client, course, district, town_coordinator, field, value
+):
+    client.force_login(town_coordinator)
+    data = {
+        "course": course.pk,
+        "organisation": district["unit"].pk,
+        "roles": ["responsible"],
+        "due_date": (date.today() + timedelta(days=30)).isoformat(),
+        field: value,
+    }
+    response = client.post("/manage/requirements/new/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not TrainingRequirement.objects.exists()

@@ -1,5 +1,7 @@
 import pytest
 
+from django.test import Client
+
 from wagtail.models import Site
 
 from home.models import FooterSettings
@@ -63,7 +65,62 @@ def test_large_type_switch_never_redirects_off_site(client, home_page):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["-1", "NaN", "home", "x/../y", ["/a/", "-1"], ""])
+def test_large_type_switch_with_a_next_that_is_not_a_path_goes_home(client, home_page, next_url):
+    response = client.post("/display/text-size/", {"large": "1", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
 def test_missing_page_is_a_friendly_404(client, home_page):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "找不到" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_malformed_request_gets_a_chinese_400_page(client, home_page):
+    too_many_fields = "&".join(f"f{i}=1" for i in range(10_100))
+    response = client.post(
+        "/display/text-size/",
+        too_many_fields,
+        content_type="application/x-www-form-urlencoded",
+        headers={"accept-language": "zh-hans"},
+    )
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_a_chinese_403_page(home_page):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/display/text-size/", {"large": "1"}, headers={"accept-language": "zh-hans"}
+    )
+    assert response.status_code == 403
+    assert "表单已失效" in response.content.decode()
+
+
+def test_the_500_page_is_chinese_and_needs_no_context():
+    from django.template import loader
+
+    page = loader.get_template("500.html").render()
+    assert "服务器出错了" in page and "返回首页" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/courses/", {"tag": "a\x00b"}),
+        ("get", "/learn/certificates/%00.pdf", {}),
+        ("get", "/search/", {"q": "\x00"}),
+        ("post", "/display/text-size/", {"next": "/\x00"}),
+    ],
+)
+def test_a_nul_character_in_the_url_or_a_form_is_a_400(client, home_page, method, path, data):
+    # PostgreSQL cannot compare text holding NUL: it used to be a DataError (500) there.
+    response = getattr(client, method)(path, data, headers={"accept-language": "zh-hans"})
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()

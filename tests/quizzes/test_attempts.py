@@ -156,6 +156,38 @@ def test_malformed_answer_gets_400_not_500(signed_in_client, attempt, body):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"question": [1], "choices": []}',
+        '{"question": {"a": 1}, "choices": []}',
+        '{"question": 1e999, "choices": []}',
+        '{"question": NaN, "choices": []}',
+        '{"question": true, "choices": []}',
+        '{"question": 99999999999999999999999, "choices": []}',
+        '{"question": "99999999999999999999999", "choices": []}',
+        '{"question": QUESTION, "choices": [1e999]}',
+        '{"question": QUESTION, "choices": [[1]]}',
+        '{"question": QUESTION, "choices": [{"a": 1}]}',
+        '{"question": QUESTION, "choices": [-1]}',
+        '{"question": QUESTION, "choices": [1.5]}',
+    ],
+)
+def test_answer_with_wrong_types_or_huge_numbers_gets_400_with_a_message(
+    signed_in_client, attempt, body
+):
+    body = body.replace("QUESTION", str(attempt.question_ids[0]))
+    response = signed_in_client.post(
+        reverse("quizzes:answer", args=[attempt.pk]),
+        data=body,
+        content_type="application/json",
+        headers={"accept-language": "zh-hans"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"saved": False, "error": "答案格式不正确。"}
+    assert picks(attempt) == {}
+
+
 def test_two_choices_for_a_single_choice_question_are_refused(signed_in_client, attempt):
     single = attempt.question_ids[0]  # the fixture's first question is single choice
     choices = attempt.choice_order[str(single)][:2]

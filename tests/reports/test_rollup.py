@@ -122,6 +122,28 @@ def test_unknown_filter_values_are_ignored_with_a_notice(client, small_district)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/reports/", "/reports/people/", "/reports/export/table.csv", "/reports/export/people.xlsx"],
+)
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1999-12-31"])
+def test_a_date_before_2000_shows_today_with_a_notice(client, small_district, url, as_of):
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    params = {
+        "requirement": small_district["requirement"].pk,
+        "organisation": small_district["town_a"].pk,
+        "as_of": as_of,
+    }
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(url, params, headers={"accept-language": "zh-hans"})
+    assert response.status_code == 200
+    if url.endswith("/"):
+        assert response.context["selection"].as_of is None
+        assert "不能显示 2000-01-01 之前的日期" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_outside_the_scope_is_a_404_on_screen_and_in_exports(
     client, small_district, coordinator_of
 ):

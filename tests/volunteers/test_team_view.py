@@ -395,3 +395,38 @@ def test_a_phone_used_as_login_name_is_masked_in_the_team_export(client, teams):
     ]
     assert "138****0002" in values
     assert "13812340002" not in values
+
+
+HUGE = "9" * 23
+
+
+@pytest.mark.parametrize(
+    "data", [{"records": [HUGE]}, {"only": HUGE}, {"only": str(2**63)}, {"records": ["-1"]}]
+)
+def test_deciding_on_a_record_id_past_a_bigint_is_404(client, teams, data):
+    client.force_login(teams["lead_a"])
+    assert client.post(url(teams["a"], "decide/"), data).status_code == 404
+
+
+def test_group_log_with_a_member_id_past_a_bigint_is_a_form_error(client, teams):
+    client.force_login(teams["lead_a"])
+    response = client.post(
+        url(teams["a"], "log/"),
+        {"members": [HUGE], "date": "2026-01-01", "kind": "drill", "hours": "2"},
+    )
+    assert response.status_code == 200
+    assert "members" in response.context["form"].errors
+    assert not ServiceRecord.objects.exists()
+
+
+def test_required_course_id_past_a_bigint_is_refused(client, teams, course_index):
+    client.force_login(teams["lead_a"])
+    response = client.post(url(teams["a"], "settings/"), {"required_course": HUGE}, follow=True)
+    assert response.status_code == 200
+    assert not TeamSettings.objects.exists()
+
+
+def test_a_team_id_past_a_bigint_is_404(client, teams):
+    client.force_login(teams["district_lead"])
+    for rest in ("", "decide/", "log/", "settings/", "export.xlsx"):
+        assert client.post(f"/manage/volunteers/{HUGE}/{rest}").status_code == 404
