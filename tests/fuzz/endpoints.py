@@ -94,6 +94,9 @@ class DemoValues:
             "organisation": self.organisations,
             "membership": _ids(members.exclude(user__in=mine))
             + _ids(members.filter(user__in=mine)),
+            "person": _ids(
+                User.objects.filter(memberships__organisation__pk__in=self.organisations).distinct()
+            ),
             "own_membership": _ids(Membership.objects.filter(user__in=mine)) or [1],
             "join_code": _ids(JoinCode.objects.filter(organisation__pk__in=self.organisations)),
             "join_code_text": list(
@@ -161,6 +164,8 @@ SOURCES = {
     "organisations:manage_deactivate": {"pk": "membership"},
     "organisations:manage_reset_password": {"pk": "membership"},
     "organisations:join_code": {"code": "join_code_text"},
+    "organisations:join_confirm": {"code": "join_code_text"},
+    "organisations:manage_person_two_factor": {"pk": "person"},
     "organisations:rotate_join_code": {"code_pk": "join_code"},
     "organisations:disable_join_code": {"code_pk": "join_code"},
     "organisations:join_code_poster": {"code_pk": "join_code"},
@@ -191,6 +196,7 @@ SOURCES = {
     "reports:export_status": {"pk": "export"},
     "reports:export_download": {"pk": "export"},
     "volunteers:edit": {"pk": "service_record"},
+    "volunteers:photo": {"pk": "service_record"},
     "volunteers:team": {"team_id": "team"},
     "volunteers:decide": {"team_id": "team"},
     "volunteers:log_group": {"team_id": "team"},
