@@ -18,5 +18,12 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-exports"},
     },
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(env("IMPORTS_ROOT", "") or tempfile.gettempdir())
+            / "firesafety-test-imports"
+        },
+    },
 }
 WAGTAILADMIN_BASE_URL = env("SITE_BASE_URL", "http://testserver")
