@@ -42,11 +42,11 @@ ROW_TAG, CELL_TAG, VALUE_TAG = f"{{{MAIN_NS}}}row", f"{{{MAIN_NS}}}c", f"{{{MAIN
 SI_TAG, T_TAG, RPH_TAG = f"{{{MAIN_NS}}}si", f"{{{MAIN_NS}}}t", f"{{{MAIN_NS}}}rPh"
 INLINE_TAG = f"{{{MAIN_NS}}}is"
 # How elements start in the raw XML, with the default namespace or a prefix (x:row).
-# Upper bounds, cheap to count: "<c" also finds <col> and <cfRule>, which are few.
-ROW_STARTS = (b"<row", b":row")
-CELL_STARTS = (b"<c", b":c")
+# In the raw XML, "<c" also finds <col> and <cfRule>, which are few: counts are upper bounds.
+# Elements written with a prefix (x:row) escape the raw counts; the parse still bounds them.
 SHARED_STRING_STARTS = (b"<si>", b"<si ", b"<si/>", b":si>", b":si ", b":si/>")
-TAG_STARTS = (b"<",)
+# No part of an .xlsx declares a DTD; one that does is an entity bomb or worse.
+DTD_STARTS = (b"<!DOCTYPE", b"<!ENTITY")
 # Tags a sheet may hold besides its rows and cells (merged cells, links, formats): parsing keeps
 # those in memory, so a sheet of millions of them is refused.
 OTHER_TAGS = 100_000
@@ -233,6 +233,8 @@ def _check_archive(archive, limits):
     if shared_strings is not None:
 
         def check(counts):
+            if counts[1]:
+                raise _not_excel()
             if counts[0] > limits.cells // 2:
                 raise SheetRefused(
                     _(
@@ -242,7 +244,7 @@ def _check_archive(archive, limits):
                     % {"count": f"{limits.cells // 2:,}"}
                 )
 
-        _count_in_part(archive, shared_strings, SHARED_STRING_STARTS, check=check)
+        _count_in_part(archive, shared_strings, SHARED_STRING_STARTS, DTD_STARTS, check=check)
     return shared_strings
 
 
@@ -277,20 +279,46 @@ def _count_in_part(archive, member, *groups, check=None):
 
 
 def _count_elements(archive, sheet, limits):
-    """Refuse a sheet of millions of (empty) rows, cells or other tags before parsing it."""
+    """Refuse a sheet of too many rows, empty rows, cells or other tags before parsing it.
 
-    def check(counts):
-        rows, cells, _tags = counts
-        if rows > limits.rows * EMPTY_ROWS_FACTOR:
-            raise _refuse_empty_rows(limits)
-        if cells > limits.cells:
-            raise _refuse_cells(limits)
-
-    rows, cells, tags = _count_in_part(
-        archive, archive.getinfo(sheet), ROW_STARTS, CELL_STARTS, TAG_STARTS, check=check
-    )
-    # A cell takes at most six "<" (c, is, t and their ends), a row two.
-    if tags > cells * 6 + rows * 2 + OTHER_TAGS:
+    One pass over the raw XML at C speed: bytes.count for the totals, and a split at each
+    "<row" to count the rows that hold a value and the cells of each row.
+    """
+    rows = cells = tags = content_rows = 0
+    tail = b""
+    with archive.open(archive.getinfo(sheet)) as part:
+        while True:
+            chunk = part.read(CHUNK)
+            window = tail + chunk
+            if any(needle in window for needle in DTD_STARTS):
+                raise _not_excel()
+            if rows + window.count(b"<row") > limits.rows * EMPTY_ROWS_FACTOR:
+                raise _refuse_empty_rows(limits)
+            pieces = window.split(b"<row")
+            # The last piece may be a row cut by the chunk boundary: it waits for the next one.
+            tail = pieces.pop() if chunk else b""
+            rows += len(pieces)
+            for piece in pieces:
+                in_row = piece.count(b"<c")
+                cells += in_row
+                tags += piece.count(b"<")
+                if in_row > CELLS_PER_ROW:
+                    raise _refuse_cells(limits)
+                if b"<v>" in piece or b"<is>" in piece:
+                    content_rows += 1
+            if tail.count(b"<c") > CELLS_PER_ROW:
+                raise _refuse_cells(limits)
+            if rows > limits.rows * EMPTY_ROWS_FACTOR:
+                raise _refuse_empty_rows(limits)
+            if cells > limits.cells:
+                raise _refuse_cells(limits)
+            # The header row comes on top of the data rows.
+            if content_rows > limits.rows + 1:
+                raise _refuse_rows(limits)
+            if not chunk:
+                break
+    # A cell takes at most six "<" (c, is, t and their ends), a row two (and "<row" itself).
+    if tags > cells * 6 + rows * 3 + OTHER_TAGS:
         raise _refuse_unpacked(limits)
 
 
@@ -316,7 +344,10 @@ def _refuse_cells(limits):
 
 def _xml(archive, name):
     with archive.open(name) as part:
-        return etree.fromstring(part.read(), SAFE_PARSER)
+        root = etree.fromstring(part.read(), SAFE_PARSER)
+    if root.getroottree().docinfo.doctype:
+        raise _not_excel()
+    return root
 
 
 def _first_sheet_path(archive):
@@ -404,7 +435,12 @@ def _sheet_rows(archive, sheet, limits):
                     text = child.text
                     break
                 if child.tag == INLINE_TAG:
-                    text = _text_of(child)
+                    # Plain <is><t>text</t></is> directly; rich text through _text_of.
+                    first = child[0] if len(child) == 1 else None
+                    if first is not None and first.tag == T_TAG:
+                        text = first.text
+                    else:
+                        text = _text_of(child)
                     break
             if text:
                 if column > limits.columns:

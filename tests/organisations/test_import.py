@@ -266,7 +266,9 @@ def test_files_over_5_mb_are_refused(coordinator_client):
 
 
 def test_files_over_20000_rows_are_refused(coordinator_client):
-    rows = [("赵", f"139{index:08d}", UNIT, "员工", "") for index in range(importing.limits().rows + 1)]
+    rows = [
+        ("赵", f"139{index:08d}", UNIT, "员工", "") for index in range(importing.limits().rows + 1)
+    ]
     response = upload(coordinator_client, csv_bytes(rows), "members.csv")
     assert response.status_code == 200
     assert "超过 20,000 行" in response.content.decode()
