@@ -134,7 +134,11 @@ def confirm(request, digest):
         return redirect("organisations:import_upload")
     except importing.PlanChanged:
         # Show the preview again, planned against today's data.
-        pending_imports.replan(pending, pending_imports.records_of(pending), request.user)
+        try:
+            pending_imports.replan(pending, pending_imports.records_of(pending), request.user)
+        except importing.ImportFileError:
+            messages.error(request, expired)
+            return redirect("organisations:import_upload")
         messages.error(
             request,
             _("Members changed since the preview: nothing was saved. Check the new preview."),
