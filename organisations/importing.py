@@ -24,13 +24,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
+from accounts.models import Notice
 from accounts.validators import mainland_mobile_validator, normalise_phone
 from spreadsheets import reading
 
+from . import audit
 from .models import Membership, Organisation
-from .scope import visible_organisations
+from .scope import people_under_authority, visible_organisations
+from .services import NAME_MISMATCH, PROVEN_PHONE_ROLES, notify_added, same_name
 
 CHUNK = 500
 
@@ -81,6 +84,14 @@ PROBLEMS = {
     "name_too_long": gettext_lazy("The name is longer than 60 characters"),
     "login_taken": gettext_lazy("The phone is already another account's login name"),
     "account_inactive": gettext_lazy("The account with this phone is deactivated"),
+    "name_mismatch": NAME_MISMATCH,
+    "phone_unverified": gettext_lazy(
+        "The phone number has not been confirmed by its owner: this role cannot be given yet"
+    ),
+    "no_authority": gettext_lazy(
+        "The person also belongs to organisations outside your area: their role here can only "
+        "be changed by a coordinator over all of them"
+    ),
 }
 
 
@@ -100,7 +111,6 @@ class PlannedRow:
     action: str = ""  # create, add, update, unchanged, error
     problems: list = field(default_factory=list)  # [(code, detail)]
     changes: list = field(default_factory=list)  # human-readable updates
-    name_update: bool = False
     end_membership_ids: list = field(default_factory=list)
     number_update_membership_id: int | None = None
 
@@ -276,12 +286,17 @@ def plan_import(user, records):
     users_by_phone, usernames = {}, set()
     for chunk in _chunks(phones):
         for account in User.objects.filter(phone__in=chunk).values_list(
-            "pk", "name", "phone", "is_active", named=True
+            "pk", "name", "phone", "is_active", "phone_verified_at", named=True
         ):
             users_by_phone[account.phone] = account
         usernames.update(User.objects.filter(username__in=chunk).values_list("username", flat=True))
 
     user_ids = {account.pk for account in users_by_phone.values()}
+    under_authority = set()
+    for chunk in _chunks(user_ids):
+        under_authority.update(
+            people_under_authority(user).filter(pk__in=chunk).values_list("pk", flat=True)
+        )
     organisation_ids = {row.organisation_id for row in candidates}
     memberships = {}
     for chunk in _chunks(user_ids):
@@ -305,7 +320,7 @@ def plan_import(user, records):
             number_holders[(membership.organisation_id, membership.number)] = membership
 
     for row in candidates:
-        _plan_row(row, users_by_phone, usernames, memberships, number_holders)
+        _plan_row(row, users_by_phone, usernames, memberships, number_holders, under_authority)
     for row in planned:
         if not row.is_valid:
             row.action = "error"
@@ -378,7 +393,8 @@ def _check_duplicates(planned):
                 row.problem("number_taken", _("row %(row)s") % {"row": first[0]})
 
 
-def _plan_row(row, users_by_phone, usernames, memberships, number_holders):
+def _plan_row(row, users_by_phone, usernames, memberships, number_holders, under_authority):
+    """What this row does. An existing account is attached, never renamed or revealed."""
     account = users_by_phone.get(row.phone)
     if account is None:
         if row.phone in usernames:
@@ -393,15 +409,19 @@ def _plan_row(row, users_by_phone, usernames, memberships, number_holders):
     if not account.is_active:
         row.problem("account_inactive")
         return
+    if not same_name(account.name, row.name):
+        # The registered name is not shown: a phone number alone must not reveal whose it is.
+        row.problem("name_mismatch")
+        return
+    if row.role in PROVEN_PHONE_ROLES and account.phone_verified_at is None:
+        row.problem("phone_unverified")
+        return
     row.user_id = account.pk
     if row.number:
         holder = number_holders.get((row.organisation_id, row.number))
         if holder and holder.user_id != account.pk:
             row.problem("number_taken", row.number)
             return
-    if account.name != row.name:
-        row.name_update = True
-        row.changes.append(_("name: %(old)s → %(new)s") % {"old": account.name, "new": row.name})
     held = memberships.get((account.pk, row.organisation_id), [])
     same_role = next((m for m in held if m.role == row.role), None)
     if same_role is None:
@@ -409,6 +429,9 @@ def _plan_row(row, users_by_phone, usernames, memberships, number_holders):
         # roles are only ever changed in /manage/, so a sheet cannot lock a coordinator out.
         replaced = [m for m in held if m.role != row.role and m.role != Membership.Role.COORDINATOR]
         if replaced:
+            if account.pk not in under_authority:
+                row.problem("no_authority")
+                return
             row.end_membership_ids = [m.pk for m in replaced]
             old_labels = "、".join(str(Membership.Role(m.role).label) for m in replaced)
             row.changes.append(
@@ -425,8 +448,6 @@ def _plan_row(row, users_by_phone, usernames, memberships, number_holders):
                 _("number: %(old)s → %(new)s") % {"old": same_role.number or "—", "new": row.number}
             )
         row.action = "update" if row.changes else "unchanged"
-    if row.action == "unchanged" and row.name_update:
-        row.action = "update"
 
 
 def plan_digest(planned):
@@ -534,9 +555,6 @@ def apply_import(user, records, expected_digest):
             for row in new_rows:
                 row.user_id = ids_by_phone[row.phone]
 
-            renamed = [User(pk=row.user_id, name=row.name) for row in valid if row.name_update]
-            User.objects.bulk_update(renamed, ["name"], batch_size=CHUNK)
-
             ended = [pk for row in valid for pk in row.end_membership_ids]
             for chunk in _chunks(ended):
                 Membership.objects.filter(pk__in=chunk).update(ended_at=now)
@@ -548,7 +566,10 @@ def apply_import(user, records, expected_digest):
             ]
             Membership.objects.bulk_update(renumbered, ["number"], batch_size=CHUNK)
 
-            Membership.objects.bulk_create(
+            joining = [
+                row for row in valid if row.action in ("create", "add") or row.end_membership_ids
+            ]
+            created = Membership.objects.bulk_create(
                 [
                     Membership(
                         user_id=row.user_id,
@@ -557,11 +578,12 @@ def apply_import(user, records, expected_digest):
                         number=row.number,
                         started_at=now,
                     )
-                    for row in valid
-                    if row.action in ("create", "add") or row.end_membership_ids
+                    for row in joining
                 ],
                 batch_size=CHUNK,
             )
+            _tell_attached_people(user, joining, created)
+            _audit_import(user, planned, valid)
     except IntegrityError as clash:
         # Someone else saved a clashing phone or number between the plan and the write.
         raise PlanChanged from clash
@@ -574,6 +596,48 @@ def apply_import(user, records, expected_digest):
         updated=[(row.row, row.name, row.phone, row.changes) for row in valid if row.changes],
         unchanged=sum(1 for row in valid if row.action == "unchanged"),
         skipped=len(planned) - len(valid),
+    )
+
+
+def _tell_attached_people(actor, joining, created):
+    """A message to everyone with an existing account who was attached to an organisation."""
+    attached = [
+        membership
+        for row, membership in zip(joining, created, strict=True)
+        if row.action != "create"
+    ]
+    if not attached:
+        return
+    ids = [membership.pk for membership in attached]
+    notices = []
+    for chunk in _chunks(ids):
+        for membership in Membership.objects.filter(pk__in=chunk).select_related(
+            "organisation", "user"
+        ):
+            notices.append(notify_added(membership.user, membership, actor))
+    Notice.objects.bulk_create(notices, batch_size=CHUNK)
+
+
+def _common_organisation(organisation_ids):
+    """The deepest organisation above all of these (so the coordinators above see the entry)."""
+    prefix = None
+    for chunk in _chunks(organisation_ids):
+        for path in Organisation.objects.filter(pk__in=chunk).values_list("path", flat=True):
+            if prefix is None:
+                prefix = path
+            while not path.startswith(prefix):
+                prefix = prefix[: -Organisation.steplen]
+    return Organisation.objects.filter(path=prefix).first() if prefix else None
+
+
+def _audit_import(actor, planned, valid):
+    counts = summarise(planned)["actions"]
+    audit.record(
+        actor,
+        "firesafety.import.confirm",
+        instance=actor,
+        organisation=_common_organisation({row.organisation_id for row in valid}),
+        data={"rows": len(planned), **counts},
     )
 
 
@@ -611,7 +675,13 @@ def template_workbook(example_path):
 def passwords_workbook(created):
     """The new accounts and their one-time passwords, to hand out once."""
     return _workbook_bytes(
-        [_("Row"), _("Name"), _("Login name (phone)"), _("One-time password"), _("Note")],
+        [
+            _("Row"),
+            pgettext("person", "Name"),
+            _("Login name (phone)"),
+            _("One-time password"),
+            _("Note"),
+        ],
         [
             [row, name, username, password, _("Must be changed at first sign-in")]
             for row, name, username, password in created

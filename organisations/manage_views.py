@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,15 +18,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.validators import mask_phone, normalise_phone
 
-from . import services
+from . import account_actions, services
 from .manage_forms import AddMemberForm, ChangeRoleForm, MemberFilterForm, MoveMemberForm
 from .models import Membership, Organisation, with_member_counts
 from .scope import (
+    authority_refusal,
     coordinator_scope,
     full_phone_organisation_ids,
     get_visible_membership_or_404,
     get_visible_organisation_or_404,
     may_see_full_phone,
+    people_under_authority,
     scope_roots,
 )
 
@@ -106,6 +108,15 @@ def organisation_detail(request, visible, pk):
     )
 
 
+def _phone_shown(viewer, membership, full_phone_ids):
+    """Full only to the coordinators of the person's organisation, and only while they are in it."""
+    person = membership.user
+    full = membership.is_current and may_see_full_phone(
+        viewer, person, membership.organisation_id, full_phone_ids
+    )
+    return person.phone if full else mask_phone(person.phone)
+
+
 def _search(memberships, query):
     """Name, staff/student number, the full phone, or its last four digits (尾号)."""
     phone = normalise_phone(query) or ""
@@ -131,18 +142,16 @@ def member_list(request, visible, pk):
         memberships = memberships.filter(role=filters["role"])
     if filters.get("q"):
         memberships = _search(memberships, filters["q"].strip())
-    memberships = memberships.select_related("user", "organisation").order_by(
-        "organisation__path", "user__name", "pk"
+    under_authority = people_under_authority(request.user, visible)
+    memberships = (
+        memberships.select_related("user", "organisation")
+        .annotate(may_manage=Exists(under_authority.filter(pk=OuterRef("user_id"))))
+        .order_by("organisation__path", "user__name", "pk")
     )
     page_obj = _page(request, memberships)
     full_phone_ids = full_phone_organisation_ids(request.user)
     for membership in page_obj:
-        person = membership.user
-        membership.phone_shown = (
-            person.phone
-            if may_see_full_phone(request.user, person, membership.organisation_id, full_phone_ids)
-            else mask_phone(person.phone)
-        )
+        membership.phone_shown = _phone_shown(request.user, membership, full_phone_ids)
     return render(
         request,
         "organisations/manage/members.html",
@@ -164,7 +173,7 @@ def add_member(request, visible, pk):
     if request.method == "POST" and form.is_valid():
         try:
             membership, password = services.add_member(
-                organisation=organisation, **form.cleaned_data
+                actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -195,7 +204,11 @@ def _one_time_password_page(request, membership, password, *, created):
 
 @coordinator_required
 def member_detail(request, visible, pk):
-    """A membership, the person's history within the scope, and the actions on it."""
+    """A membership, the person's history within the scope, and the actions on it.
+
+    The actions are offered only to a coordinator with authority over the person; others see
+    why not (organisations.scope.authority_refusal).
+    """
     membership = get_visible_membership_or_404(request.user, pk, visible=visible)
     person = membership.user
     history = (
@@ -203,42 +216,35 @@ def member_detail(request, visible, pk):
         .select_related("organisation")
         .order_by("-started_at", "-pk")
     )
-    full_phone_ids = full_phone_organisation_ids(request.user)
-    full = may_see_full_phone(request.user, person, membership.organisation_id, full_phone_ids)
+    refusal = authority_refusal(request.user, person, visible)
     return render(
         request,
         "organisations/manage/member.html",
         {
             "membership": membership,
             "person": person,
-            "phone_shown": person.phone if full else mask_phone(person.phone),
+            "phone_shown": _phone_shown(
+                request.user, membership, full_phone_organisation_ids(request.user)
+            ),
             "history": history,
             "role_form": ChangeRoleForm(initial={"role": membership.role}),
-            "may_act_on_person": _may_act_on_person(request.user, person),
+            "may_manage_person": refusal is None,
+            "authority_refusal": refusal,
         },
     )
-
-
-def _may_act_on_person(actor, person):
-    """Coordinators do not close or reset accounts of superusers, staff, or their own."""
-    return actor.is_superuser or not (person.is_superuser or person.is_staff or person == actor)
-
-
-def _refuse_unless_may_act(request, membership):
-    if not _may_act_on_person(request.user, membership.user):
-        raise PermissionDenied(
-            _("Coordinators cannot close or reset their own account or an administrator's.")
-        )
 
 
 @coordinator_required
 def change_role(request, visible, pk):
     """Give a member another role here; the old membership ends, the history keeps it."""
     membership = get_visible_membership_or_404(request.user, pk, visible=visible)
+    account_actions.ChangeRole(request.user, membership, None).check()
     form = ChangeRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.change_role(membership, form.cleaned_data["role"])
+            new = account_actions.ChangeRole(
+                request.user, membership, form.cleaned_data["role"]
+            ).execute()
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -259,13 +265,14 @@ def change_role(request, visible, pk):
 def move_member(request, visible, pk):
     """Move a member to another organisation in scope: search for it, then choose it."""
     membership = get_visible_membership_or_404(request.user, pk, visible=visible)
+    account_actions.Move(request.user, membership, None).check()
     form = MoveMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         target = get_visible_organisation_or_404(
             request.user, form.cleaned_data["organisation"], visible=visible
         )
         try:
-            new = services.move_member(membership, target)
+            new = account_actions.Move(request.user, membership, target).execute()
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -295,7 +302,7 @@ def move_member(request, visible, pk):
 def end_membership(request, visible, pk):
     """The member leaves this organisation; the membership stays in the history."""
     membership = get_visible_membership_or_404(request.user, pk, visible=visible)
-    services.end_membership(membership)
+    account_actions.EndMembership(request.user, membership).execute()
     messages.success(
         request,
         _("%(name)s has left %(organisation)s.")
@@ -309,12 +316,11 @@ def end_membership(request, visible, pk):
 def deactivate_person(request, visible, pk):
     """Close the person's account; they are signed out on their next request."""
     membership = get_visible_membership_or_404(request.user, pk, visible=visible)
-    _refuse_unless_may_act(request, membership)
     if request.POST.get("reactivate"):
-        services.reactivate_person(membership.user)
+        account_actions.Reactivate(request.user, membership).execute()
         messages.success(request, _("The account is open again."))
     else:
-        services.deactivate_person(membership.user)
+        account_actions.Deactivate(request.user, membership).execute()
         messages.success(request, _("The account is closed: the person can no longer sign in."))
     return redirect("organisations:manage_member", pk=membership.pk)
 
@@ -324,6 +330,5 @@ def deactivate_person(request, visible, pk):
 def reset_password(request, visible, pk):
     """Set a one-time password, shown once in this response; the person must change it."""
     membership = get_visible_membership_or_404(request.user, pk, visible=visible)
-    _refuse_unless_may_act(request, membership)
-    password = services.reset_password(membership.user)
+    password = account_actions.ResetPassword(request.user, membership).execute()
     return _one_time_password_page(request, membership, password, created=False)

@@ -7,6 +7,7 @@ from django.db.models import F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -60,7 +61,7 @@ class Organisation(MP_Node):
         LOGISTICS = "logistics", _("Warehousing and logistics")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("organisation", "name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     place_types = TaggableManager(
@@ -73,7 +74,7 @@ class Organisation(MP_Node):
         validators=[validate_credit_code],
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     node_order_by = ["name"]
@@ -212,7 +213,7 @@ class JoinCode(models.Model):
     code = models.CharField(_("code"), max_length=JOIN_CODE_LENGTH, unique=True)
     role = models.CharField(_("role granted"), max_length=20, choices=Membership.Role.choices)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

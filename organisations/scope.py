@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Membership, Organisation
 
@@ -134,3 +135,81 @@ def full_phone_organisation_ids(user):
 def may_see_full_phone(viewer, person, organisation_id, full_phone_ids):
     """Whether viewer sees person's number in full on a row of organisation_id."""
     return viewer.pk == person.pk or full_phone_ids is None or organisation_id in full_phone_ids
+
+
+# Authority over a person -------------------------------------------------------------------------
+#
+# Seeing a membership is not power over the person who holds it: a coordinator can create a
+# membership in their own organisation for anybody (add-member, the import, a join code), so a
+# membership in scope must never be what grants the right to reset a password or close an
+# account. Authority is over the *person*, decided here and nowhere else.
+
+
+def _ancestor_or_self_paths(paths):
+    step = Organisation.steplen
+    return {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+
+
+def people_under_authority(actor, visible=None):
+    """The people whose account this actor may act on (password, activation, name, phone, roles).
+
+    A coordinator has authority over a person only when every *current* membership of that
+    person lies in the coordinator's scope, the person holds no coordinator role at or above any
+    of the coordinator's own organisations, and the person is neither staff, superuser nor the
+    actor. Ended memberships grant nothing. Superusers have authority over everyone else.
+    """
+    User = get_user_model()
+    if not actor.is_authenticated or not actor.is_active:
+        return User.objects.none()
+    if actor.is_superuser:
+        return User.objects.exclude(pk=actor.pk)
+    visible = coordinator_scope(actor) if visible is None else visible
+    if visible is None:
+        return User.objects.none()
+    above = _ancestor_or_self_paths(
+        membership.organisation.path for membership in _coordinator_memberships_of(actor)
+    )
+    current = Membership.objects.current().filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_superuser=False, is_staff=False)
+        .exclude(pk=actor.pk)
+        .filter(Exists(current))
+        .exclude(Exists(current.exclude(organisation__in=visible)))
+        .exclude(
+            Exists(current.filter(role=Membership.Role.COORDINATOR, organisation__path__in=above))
+        )
+    )
+
+
+def may_manage_person(actor, person, visible=None):
+    """Whether actor may act on person's account (one query)."""
+    return people_under_authority(actor, visible).filter(pk=person.pk).exists()
+
+
+def authority_refusal(actor, person, visible=None):
+    """None when actor may act on person's account, otherwise the reason, for the 403 page.
+
+    The decision is may_manage_person's; the checks below only find which part of it failed.
+    """
+    if may_manage_person(actor, person, visible):
+        return None
+    if person.pk == actor.pk:
+        return _("You cannot act on your own account here: change it in My data.")
+    if person.is_superuser or person.is_staff:
+        return _("Only an administrator can act on an administrator's account.")
+    current = Membership.objects.current().filter(user=person)
+    if not current.exists():
+        return _(
+            "This person belongs to no organisation now; past memberships give no authority "
+            "over an account."
+        )
+    visible = coordinator_scope(actor) if visible is None else visible
+    if visible is None or current.exclude(organisation__in=visible).exists():
+        return _(
+            "This person also belongs to organisations outside your area: only a coordinator "
+            "over all of them can act on the account."
+        )
+    return _(
+        "This person is a coordinator of your organisation or of one above it: ask the "
+        "coordinator above you."
+    )

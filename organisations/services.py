@@ -5,12 +5,21 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import Notice
 from accounts.validators import mainland_mobile_validator, normalise_phone
 
+from . import audit
 from .models import Membership
+
+# The same words for add-member and the import; the registered name is never shown.
+NAME_MISMATCH = gettext_lazy(
+    "This phone number is registered, and the name does not match the registered one."
+)
 
 # One-time passwords are read aloud or copied from a screen: no look-alike characters.
 ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
@@ -48,14 +57,61 @@ def _check_free(user, organisation, role, number, *, excluding=None):
         )
 
 
+# Roles that carry power over others or legal duties: given to an existing account only when its
+# owner has proved the phone, so that whoever registered a number first cannot collect them.
+PROVEN_PHONE_ROLES = frozenset(
+    {Membership.Role.COORDINATOR, Membership.Role.RESPONSIBLE, Membership.Role.MANAGER}
+)
+
+
+def same_name(registered, entered):
+    """Whether a name typed by a coordinator is the account's registered name (spacing aside)."""
+    return " ".join((registered or "").split()) == " ".join((entered or "").split())
+
+
+def require_proven_phone(user, role):
+    """Refuse a powerful role for an account whose phone its owner never confirmed."""
+    if role in PROVEN_PHONE_ROLES and not user.phone_is_verified:
+        raise ValidationError(
+            {
+                "role": _(
+                    "This phone number has not been confirmed by its owner, so the account "
+                    "cannot be given this role yet. Ask the person to confirm the number in My "
+                    "data first."
+                )
+            }
+        )
+
+
+def notify_added(person, membership, actor):
+    """Tell someone attached to an organisation by a coordinator, with a way out if it is wrong."""
+    title = _("%(actor)s added you to %(organisation)s (%(role)s)") % {
+        "actor": actor.get_full_name() or actor.get_username(),
+        "organisation": membership.organisation.name,
+        "role": membership.get_role_display(),
+    }
+    body = _(
+        "If you do not belong to this organisation, you can leave it at once with the link; "
+        "your training records stay yours."
+    )
+    return Notice(
+        user=person,
+        title=title[:200],
+        body=body,
+        link=reverse("organisations:leave_membership", args=[membership.pk]),
+    )
+
+
 @transaction.atomic
-def add_member(*, organisation, name, role, phone=None, number=""):
+def add_member(*, actor, organisation, name, role, phone=None, number=""):
     """Add a person to an organisation; an existing phone attaches them to their own account.
 
+    Attaching never changes or reveals the account: the name entered must be the registered
+    name (the error does not say what it is), and the person is told in a message.
     Returns (membership, one_time_password): the password is None when the account existed.
     """
     User = get_user_model()
-    name = (name or "").strip()
+    name = " ".join((name or "").split())
     number = (number or "").strip()
     phone = normalise_phone(phone)
     if not name:
@@ -75,15 +131,10 @@ def add_member(*, organisation, name, role, phone=None, number=""):
         raise ValidationError(
             {"phone": _("This phone number is the login name of another account.")}
         )
-    if user is not None and user.name and user.name != name:
-        raise ValidationError(
-            {
-                "phone": _(
-                    "This phone number belongs to an account with a different name. Check the "
-                    "number, or enter the name exactly as that person registered it."
-                )
-            }
-        )
+    if user is not None:
+        if not same_name(user.name, name):
+            raise ValidationError({"phone": NAME_MISMATCH})
+        require_proven_phone(user, role)
     password = None
     if user is None:
         password = generate_one_time_password()
@@ -101,6 +152,19 @@ def add_member(*, organisation, name, role, phone=None, number=""):
         raise ValidationError(
             {"number": _("This number is already used by another member of this organisation.")}
         ) from error
+    if password is None:
+        notify_added(user, membership, actor).save()
+    audit.record(
+        actor,
+        "firesafety.member.add",
+        instance=user,
+        organisation=organisation,
+        data={
+            "membership_id": membership.pk,
+            "role": role,
+            "existing_account": password is None,
+        },
+    )
     return membership, password
 
 
@@ -114,12 +178,27 @@ def end_membership(membership, *, when=None):
 
 
 @transaction.atomic
+def leave_membership(membership):
+    """The person ends their own membership (one a coordinator added by mistake, say)."""
+    end_membership(membership)
+    audit.record(
+        membership.user,
+        "firesafety.member.leave",
+        instance=membership.user,
+        organisation=membership.organisation,
+        data={"membership_id": membership.pk, "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
 def change_role(membership, role):
     """End the membership and start one with the new role, so the history shows both."""
     if membership.ended_at is not None:
         raise ValidationError({"role": _("This membership has ended; add the person again.")})
     if role == membership.role:
         return membership
+    require_proven_phone(membership.user, role)
     _check_free(membership.user, membership.organisation, role, "", excluding=membership)
     now = timezone.now()
     end_membership(membership, when=now)

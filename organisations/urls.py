@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import manage_views
+from . import manage_views, membership_views
 
 app_name = "organisations"
 
@@ -35,6 +35,11 @@ urlpatterns = [
         "manage/members/<int:pk>/reset-password/",
         manage_views.reset_password,
         name="manage_reset_password",
+    ),
+    path(
+        "memberships/<int:pk>/leave/",
+        membership_views.leave_membership,
+        name="leave_membership",
     ),
     path("", include("organisations.urls_join")),
 ]

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.validators import mask_phone
 
@@ -52,8 +53,8 @@ def _table_rows(selection):
         _("People required"),
         _("Completed and valid"),
         _("Expiring within 30 days"),
-        _("In progress"),
-        _("Not started"),
+        pgettext("training status", "In progress"),
+        pgettext("training status", "Not started"),
         _("Overdue"),
         _("Completion rate (%)"),
         _("Average best quiz score"),
@@ -84,7 +85,7 @@ def people_rows_for(selection):
     from .views import STATUS_LABELS
 
     yield [
-        _("Name"),
+        pgettext("person", "Name"),
         _("Login name"),
         _("Phone"),
         _("Status"),

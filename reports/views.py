@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
@@ -23,8 +24,8 @@ from .services import MAX_RECIPIENTS, send_reminders
 STATUS_LABELS = {
     "completed": _("Completed"),
     "expiring": _("Expiring soon"),
-    "in_progress": _("In progress"),
-    "not_started": _("Not started"),
+    "in_progress": pgettext("training status", "In progress"),
+    "not_started": pgettext("training status", "Not started"),
     "overdue": _("Overdue"),
 }
 PEOPLE_PER_PAGE = 50

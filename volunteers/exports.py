@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from courses.progress import Status
 
@@ -29,7 +30,7 @@ def team_workbook(team, user):
     rows, requirements = team_members(team, now)
     members_sheet.append(
         [
-            _("Name"),
+            pgettext("person", "Name"),
             _("Verified hours this month"),
             _("Verified hours this year"),
             _("Hours pending training"),
@@ -52,7 +53,15 @@ def team_workbook(team, user):
         )
     records_sheet = workbook.create_sheet(_("Records"))
     records_sheet.append(
-        [_("Date"), _("Name"), _("Kind"), _("Hours"), _("Place"), _("What was done"), _("Status")]
+        [
+            _("Date"),
+            pgettext("person", "Name"),
+            _("Kind"),
+            _("Hours"),
+            _("Place"),
+            _("What was done"),
+            _("Status"),
+        ]
     )
     records = (
         ServiceRecord.objects.filter(team=team, date__gte=year_start(timezone.localdate(now)))

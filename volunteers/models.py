@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Enrolment
 from organisations.models import Organisation
@@ -66,7 +67,7 @@ class ServiceRecord(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for verification")
         VERIFIED = "verified", _("Verified")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("service record", "Rejected")
 
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

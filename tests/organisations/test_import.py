@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations import importing
 from organisations.models import Membership
@@ -124,7 +125,7 @@ def test_reimporting_the_same_file_changes_nothing(coordinator_client):
     assert dict(User.objects.values_list("phone", "password")) == passwords
 
 
-def test_reimport_applies_and_lists_name_and_role_updates(coordinator_client, tree):
+def test_reimport_never_renames_and_changes_roles_only_of_proven_phones(coordinator_client, tree):
     preview_and_confirm(coordinator_client, xlsx_bytes(GOOD_ROWS))
     changed = [
         ("赵一一", "13900000001", UNIT, "员工", "A01"),
@@ -132,12 +133,16 @@ def test_reimport_applies_and_lists_name_and_role_updates(coordinator_client, tr
     ]
     response = upload(coordinator_client, xlsx_bytes(changed))
     page = coordinator_client.get(response.url).content.decode()
-    assert "姓名：赵一 → 赵一一" in page
+    assert "该手机号已注册，姓名与登记不一致" in page
+    assert "赵一 →" not in page  # the registered name is never printed
+    assert "该手机号尚未由本人验证，暂不能授予此角色" in page
+
+    User.objects.filter(phone="13900000002").update(phone_verified_at=timezone.now())
+    response = upload(coordinator_client, xlsx_bytes(changed))
+    page = coordinator_client.get(response.url).content.decode()
     assert "角色：消防安全管理人 → 消防安全责任人" in page
-    response = preview_and_confirm(coordinator_client, xlsx_bytes(changed))
-    result_page = coordinator_client.get(response.url).content.decode()
-    assert "赵一一" in result_page
-    assert User.objects.get(phone="13900000001").name == "赵一一"
+    preview_and_confirm(coordinator_client, xlsx_bytes(changed))
+    assert User.objects.get(phone="13900000001").name == "赵一"
     qian = User.objects.get(phone="13900000002")
     assert list(qian.memberships.current().values_list("role", flat=True)) == ["responsible"]
     assert qian.memberships.exclude(ended_at=None).get().role == "manager"  # history kept
