@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
     default = True
 
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
+
 
 class AccountsUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with our forms: a real name and a phone instead of first/last name."""

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import mainland_mobile_validator, mask_phone, normalise_phone
@@ -96,3 +97,41 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PhoneCode(models.Model):
+    """A 6-digit code sent by SMS to prove a phone; kept hashed, and counted for the limits."""
+
+    class Purpose(models.TextChoices):
+        JOIN = "join", _("registration")
+        CHANGE_PHONE = "change_phone", _("change of phone")
+
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    # The account asking (a change of phone); empty for a registration.
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    ip_address = models.CharField(_("network address"), max_length=45, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone confirmation code")
+        verbose_name_plural = _("phone confirmation codes")
+        indexes = [
+            models.Index(fields=["phone", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self):
+        return mask_phone(self.phone)

@@ -99,6 +99,7 @@ def account_section(user):
             ("username", _("Login name")),
             ("name", _("Real name")),
             ("phone", _("Mobile phone")),
+            ("phone_verified_at", _("Phone confirmed")),
             ("email", _("E-mail address")),
             ("date_joined", _("Account created")),
             ("last_login", _("Last sign-in")),
@@ -108,6 +109,7 @@ def account_section(user):
                 "username": user.username,
                 "name": user.name,
                 "phone": user.phone or "",
+                "phone_verified_at": (user.phone and user.phone_verified_at) or "",
                 "email": user.email,
                 "date_joined": user.date_joined,
                 "last_login": user.last_login,
@@ -133,8 +135,11 @@ def export_my_data(user):
     }
 
 
-def update_contact_details(user, name, phone):
-    """Save a new name and phone; a login name that was the old phone follows the new one."""
+def update_contact_details(user, name, phone, *, phone_verified_at=None):
+    """Save a new name and phone; a login name that was the old phone follows the new one.
+
+    A changed phone is confirmed only if `phone_verified_at` says when it was proved by SMS.
+    """
     User = get_user_model()
     with transaction.atomic():
         # The stored phone, not the instance's: a bound form may have changed the instance.
@@ -147,9 +152,13 @@ def update_contact_details(user, name, phone):
             and not User.objects.filter(username=phone).exclude(pk=user.pk).exists()
         ):
             user.username = phone
+        if (phone or None) != old_phone:
+            user.phone_verified_at = phone_verified_at if phone else None
+        elif phone_verified_at and phone:
+            user.phone_verified_at = phone_verified_at
         user.name = name
         user.phone = phone or None
-        user.save(update_fields=["name", "phone", "username"])
+        user.save(update_fields=["name", "phone", "username", "phone_verified_at"])
     return user
 
 
@@ -162,6 +171,7 @@ def delete_account(user):
                 section.anonymise(user, now)
         user.name = DELETED_NAME
         user.phone = None
+        user.phone_verified_at = None
         user.email = ""
         user.username = f"deleted-{secrets.token_hex(8)}"
         user.set_unusable_password()

@@ -7,7 +7,7 @@ from .validators import mainland_mobile_validator, normalise_phone
 
 
 class ContactDetailsForm(forms.ModelForm):
-    """Name and phone; a phone used by another account is an error at the phone field."""
+    """Name and phone; a new phone is saved only once proved with a code sent to it by SMS."""
 
     name = forms.CharField(
         label=_("Real name"),
@@ -36,14 +36,13 @@ class ContactDetailsForm(forms.ModelForm):
         phone = normalise_phone(self.cleaned_data.get("phone")) or None
         if phone:
             mainland_mobile_validator(phone)
-            taken = (
-                get_user_model().objects.filter(phone=phone).exclude(pk=self.instance.pk).exists()
-            )
-            if taken:
-                raise ValidationError(
-                    _("This phone number is already used by another account."), code="unique"
-                )
+        # Whether another account has the number is not said here (that would tell anyone
+        # signed in who is registered): a new number is proved by SMS first.
         return phone
+
+    def validate_unique(self):
+        # The phone's uniqueness is settled when the SMS code is checked (see clean_phone).
+        pass
 
 
 class DeleteAccountForm(forms.Form):

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -61,3 +62,15 @@ def lockout(request, original_response=None, credentials=None):
         {"form": form, "locked_out": True, "cooloff_minutes": minutes},
         status=429,
     )
+
+
+def too_many_codes(request, error, back_url):
+    """429 with the time from which a new code may be asked for (a TooManyCodes error)."""
+    response = render(
+        request,
+        "accounts/too_many_codes.html",
+        {"retry_at": timezone.localtime(error.retry_at), "back_url": back_url},
+        status=429,
+    )
+    response["Retry-After"] = str(error.retry_after_seconds())
+    return response

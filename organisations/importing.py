@@ -8,15 +8,11 @@ coordinator saw, and writes every valid row, or nothing, with bulk queries.
 """
 
 import hashlib
-import io
 import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-import openpyxl
-from openpyxl.styles import Font
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
@@ -29,6 +25,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from accounts.models import Notice
 from accounts.validators import mainland_mobile_validator, normalise_phone
 from spreadsheets import reading
+from spreadsheets.writing import Layout, xlsx_bytes
 
 from . import audit
 from .models import Membership, Organisation
@@ -645,19 +642,8 @@ def _audit_import(actor, planned, valid):
 
 
 def _workbook_bytes(header, rows, title):
-    workbook = openpyxl.Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append(values)
-    for column, width in zip("ABCDEF", (14, 16, 44, 16, 12, 20), strict=False):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    layout = Layout(widths=(14, 16, 44, 16, 12, 20), bold_rows=frozenset({0}))
+    return xlsx_bytes([(title, [header, *rows], layout)])
 
 
 def template_workbook(example_path):

@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spreadsheets.reading import refuse_size
+from spreadsheets.writing import XLSX_CONTENT_TYPE as XLSX
 
 from . import importing, pending_imports
 from .scope import is_coordinator, visible_organisations
 
 PREVIEW_PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):

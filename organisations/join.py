@@ -1,7 +1,8 @@
 """Join codes: handing them out, rotating them, and turning a code into an account and a membership.
 
 A coordinator makes a code for an organisation in their scope; people open `/join/<code>/`.
-Adults register with their real name, phone and a password (the phone becomes the login name);
+Adults register with their real name, phone and a password (the phone becomes the login name),
+then prove the phone with a code sent by SMS before the account is made;
 students give only their name and their number in the class, never a phone, and get a short
 generated login name and password to write down. Someone already signed in just gets the new
 membership.
@@ -16,11 +17,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import JoinCode, Membership, generate_join_code
+from .services import PROVEN_PHONE_ROLES
 
 # Wrong codes per address per window before /join/ answers 429: enough for typing mistakes,
 # far too few to guess one of 25**8 codes.
 WRONG_CODE_LIMIT = 10
 WRONG_CODE_WINDOW_SECONDS = 60
+# POSTs to /join/ (registration, codes, joining) per address and per phone: (count, seconds).
+# A whole class registers from one school address, hence the generous figure for addresses.
+JOIN_POST_LIMITS = {"ip": (100, 10 * 60), "phone": (10, 60 * 60)}
 
 # Student passwords are read off a notebook by a nine-year-old: lower-case letters nobody
 # confuses (no l, o, i) and digits without 0/1.
@@ -32,8 +37,12 @@ class AlreadyJoined(Exception):
     """The person (or this student number) is already a current member in this role."""
 
 
+class PhoneNotProven(Exception):
+    """The code grants a role that needs a confirmed phone, and the account's is not."""
+
+
 class PhoneAlreadyRegistered(Exception):
-    """An adult tried to register with a phone that already has an account: sign in first."""
+    """The phone of a registration has an account by now: no second account is made."""
 
 
 def create_join_code(organisation, role, created_by, expires_at=None):
@@ -82,6 +91,18 @@ def _throttle_key(ip_address):
     return f"join:wrong-codes:{ip_address}"
 
 
+def _count_in_window(key, window_seconds):
+    """Add one to a fixed-window counter in the cache and return it."""
+    # add() starts the window only if none is running, so the window is fixed, not sliding.
+    cache.add(key, 0, window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The window ended between add() and incr(): start a fresh one.
+        cache.set(key, 1, window_seconds)
+        return 1
+
+
 def is_throttled(ip_address):
     """True once this address has tried too many wrong codes in the current window."""
     return (cache.get(_throttle_key(ip_address)) or 0) >= WRONG_CODE_LIMIT
@@ -89,14 +110,19 @@ def is_throttled(ip_address):
 
 def record_wrong_code(ip_address):
     """Count a wrong code for this address; the count expires with the window."""
-    key = _throttle_key(ip_address)
-    # add() starts the window only if none is running, so the window is fixed, not sliding.
-    cache.add(key, 0, WRONG_CODE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        # The window ended between add() and incr(): start a fresh one.
-        cache.set(key, 1, WRONG_CODE_WINDOW_SECONDS)
+    _count_in_window(_throttle_key(ip_address), WRONG_CODE_WINDOW_SECONDS)
+
+
+def too_many_posts(kind, value):
+    """Count one /join/ POST against an address ("ip") or a phone ("phone"); True when over.
+
+    These counters live in the cache, not the database: they are checked on every POST, and
+    the limits that protect people (codes per phone and address, tries per code) are counted
+    in the database by accounts.phone_codes. Losing these counts with a cache restart lets a
+    few more POSTs through for one window, which is acceptable.
+    """
+    limit, window = JOIN_POST_LIMITS[kind]
+    return _count_in_window(f"join:posts:{kind}:{value}", window) > limit
 
 
 def current_membership(user, join_code):
@@ -119,6 +145,10 @@ def student_number_taken(join_code, number):
 
 def join_as_existing_user(user, join_code, number=""):
     """Give a signed-in person the membership the code grants: never a second account."""
+    if join_code.role in PROVEN_PHONE_ROLES and not user.phone_is_verified:
+        # The same rule as add-member and the import: nobody collects 责任人 or 管理人 with a
+        # number they never proved.
+        raise PhoneNotProven
     with transaction.atomic():
         if current_membership(user, join_code):
             raise AlreadyJoined
@@ -129,14 +159,20 @@ def join_as_existing_user(user, join_code, number=""):
         )
 
 
-def register_adult(join_code, name, phone, password):
-    """A new account (login name = phone) with the code's membership."""
+def register_adult(join_code, name, phone, *, password_hash, phone_verified_at):
+    """A new account (login name = the phone, proved by SMS) with the code's membership."""
     User = get_user_model()
     with transaction.atomic():
         if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
             raise PhoneAlreadyRegistered
-        user = User(username=phone, name=name, phone=phone)
-        user.set_password(password)
+        # The password was hashed when the details were given, so it never waits in plain text.
+        user = User(
+            username=phone,
+            name=name,
+            phone=phone,
+            password=password_hash,
+            phone_verified_at=phone_verified_at,
+        )
         try:
             with transaction.atomic():
                 user.save()

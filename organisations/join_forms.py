@@ -3,7 +3,6 @@ from datetime import datetime, time
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,15 +61,8 @@ class AdultRegistrationForm(forms.Form):
     def clean_phone(self):
         phone = normalise_phone(self.cleaned_data["phone"]) or ""
         mainland_mobile_validator(phone)
-        User = get_user_model()
-        if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
-            raise ValidationError(
-                _(
-                    "An account with this phone number already exists. Sign in first, "
-                    "then open this join code again."
-                ),
-                code="phone_registered",
-            )
+        # Whether the phone has an account is not said here: the form must not tell strangers
+        # who is registered (the SMS step deals with it).
         return phone
 
     def clean(self):

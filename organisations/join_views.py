@@ -3,11 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from accounts import phone_codes, sms
+from accounts.forms import PhoneCodeForm
+from accounts.models import PhoneCode
+from accounts.validators import mask_phone
+from accounts.views import too_many_codes
 
 from . import join
 from .join_forms import (
@@ -23,11 +31,10 @@ from .scope import get_visible_organisation_or_404, visible_organisations
 
 SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 STUDENT_WELCOME_SESSION_KEY = "join_student_welcome"
+# The details of an adult registration waiting for its SMS code (the password already hashed).
+PENDING_SESSION_KEY = "join_pending_registration"
 
-
-def client_address(request):
-    """The address wrong codes are counted against (the proxy sets REMOTE_ADDR in production)."""
-    return request.META.get("REMOTE_ADDR", "unknown")
+client_address = phone_codes.client_address
 
 
 def too_many_wrong_codes(request):
@@ -37,6 +44,18 @@ def too_many_wrong_codes(request):
         {"minutes": max(1, join.WRONG_CODE_WINDOW_SECONDS // 60)},
         status=429,
     )
+
+
+def too_many_posts(request, kind):
+    minutes = max(1, join.JOIN_POST_LIMITS[kind][1] // 60)
+    response = render(
+        request,
+        "organisations/join/throttled.html",
+        {"minutes": minutes, "too_many_posts": True},
+        status=429,
+    )
+    response["Retry-After"] = str(join.JOIN_POST_LIMITS[kind][1])
+    return response
 
 
 def enter_code(request):
@@ -50,16 +69,18 @@ def enter_code(request):
     return render(request, "organisations/join/enter.html", {"form": form})
 
 
-def join_with_code(request, code):
-    """Which organisation and role a code leads to, and the form to join it."""
+def _usable_join_code(request, code):
+    """(join code, None) when the code works, else (None, the page saying why)."""
     address = client_address(request)
     if join.is_throttled(address):
-        return too_many_wrong_codes(request)
+        return None, too_many_wrong_codes(request)
+    if request.method == "POST" and join.too_many_posts("ip", address):
+        return None, too_many_posts(request, "ip")
     join_code = join.find_join_code(code)
     if join_code is None:
         join.record_wrong_code(address)
         form = EnterCodeForm(initial={"code": code})
-        return render(
+        return None, render(
             request,
             "organisations/join/enter.html",
             {"form": form, "wrong_code": join.normalise_code(code)},
@@ -67,12 +88,20 @@ def join_with_code(request, code):
         )
     state = join.join_code_state(join_code)
     if state != "usable":
-        return render(
+        return None, render(
             request,
             "organisations/join/unusable.html",
             {"join_code": join_code, "state": state},
             status=410,
         )
+    return join_code, None
+
+
+def join_with_code(request, code):
+    """Which organisation and role a code leads to, and the form to join it."""
+    join_code, refusal = _usable_join_code(request, code)
+    if refusal:
+        return refusal
     is_student = join_code.role == Membership.Role.STUDENT
     if request.user.is_authenticated:
         return _join_signed_in(request, join_code, is_student)
@@ -110,6 +139,14 @@ def _join_signed_in(request, join_code, is_student):
                 "number" if is_student else None,
                 _("This number has already joined the class. Check it with your teacher."),
             )
+        except join.PhoneNotProven:
+            form.add_error(
+                None,
+                _(
+                    "This role needs a confirmed phone number. Confirm yours by SMS under "
+                    "My data, then open this join code again."
+                ),
+            )
         else:
             messages.success(
                 request,
@@ -123,37 +160,129 @@ def _join_signed_in(request, join_code, is_student):
     )
 
 
+def _send_join_code(request, phone):
+    """Send the SMS of a registration step; what it says depends on who holds the number."""
+    holder = phone_codes.phone_holder(phone)
+    phone_codes.issue_code(
+        phone,
+        PhoneCode.Purpose.JOIN,
+        ip_address=client_address(request),
+        template=phone_codes.code_template_for(holder),
+    )
+
+
 def _register_adult(request, join_code):
-    form = AdultRegistrationForm(request.POST or None)
+    """Step 1 of 2: the details; the SMS code goes to the phone, the details wait in the session.
+
+    The answer is the same whether the phone has an account or not (the code step is shown
+    either way), so the form tells no stranger who is registered.
+    """
+    pending = request.session.get(PENDING_SESSION_KEY) or {}
+    initial = (
+        {"name": pending.get("name"), "phone": pending.get("phone")}
+        if pending.get("code") == join_code.code
+        else None
+    )
+    form = AdultRegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        if join.too_many_posts("phone", phone):
+            return too_many_posts(request, "phone")
         try:
-            user = join.register_adult(
-                join_code,
-                name=form.cleaned_data["name"],
-                phone=form.cleaned_data["phone"],
-                password=form.cleaned_data["password1"],
-            )
-        except join.PhoneAlreadyRegistered:
-            form.add_error(
-                "phone",
-                _(
-                    "An account with this phone number already exists. Sign in first, "
-                    "then open this join code again."
-                ),
-            )
+            _send_join_code(request, phone)
+        except phone_codes.TooManyCodes as error:
+            return too_many_codes(request, error, back_url=request.path)
+        except sms.SmsSendError:
+            form.add_error(None, _("The SMS could not be sent. Try again in a minute."))
         else:
-            login(request, user, backend=SIGN_IN_BACKEND)
-            messages.success(
-                request,
-                _("Welcome! You have joined %(organisation)s as %(role)s.") % _names(join_code),
-            )
-            return redirect("accounts_my_data:overview")
-    phone_registered = form.has_error("phone", "phone_registered")
+            request.session[PENDING_SESSION_KEY] = {
+                "code": join_code.code,
+                "name": form.cleaned_data["name"],
+                "phone": phone,
+                "password": make_password(form.cleaned_data["password1"]),
+            }
+            return redirect("organisations:join_confirm", code=join_code.code)
     return render(
         request,
         "organisations/join/register_adult.html",
-        _context(join_code, form=form, phone_registered=phone_registered),
+        _context(join_code, form=form),
     )
+
+
+def confirm_join(request, code):
+    """Step 2 of 2: the code from the SMS; only a proved phone gets an account."""
+    join_code, refusal = _usable_join_code(request, code)
+    if refusal:
+        return refusal
+    pending = request.session.get(PENDING_SESSION_KEY)
+    if (
+        request.user.is_authenticated
+        or join_code.role == Membership.Role.STUDENT
+        or not pending
+        or pending.get("code") != join_code.code
+    ):
+        return redirect("organisations:join_code", code=join_code.code)
+    phone = pending["phone"]
+    wants_new_code = "resend" in request.POST
+    form = PhoneCodeForm(request.POST if request.method == "POST" and not wants_new_code else None)
+    if request.method == "POST":
+        if join.too_many_posts("phone", phone):
+            return too_many_posts(request, "phone")
+        if wants_new_code:
+            try:
+                _send_join_code(request, phone)
+            except phone_codes.TooManyCodes as error:
+                return too_many_codes(request, error, back_url=request.path)
+            except sms.SmsSendError:
+                messages.error(request, _("The SMS could not be sent. Try again in a minute."))
+            else:
+                messages.success(request, _("A new code has been sent."))
+            return redirect("organisations:join_confirm", code=join_code.code)
+        if form.is_valid():
+            try:
+                phone_codes.confirm_code(phone, PhoneCode.Purpose.JOIN, form.cleaned_data["code"])
+            except phone_codes.CodeRejected as rejected:
+                form.add_error("code", str(rejected))
+            else:
+                del request.session[PENDING_SESSION_KEY]
+                return _create_proved_account(request, join_code, pending)
+    return render(
+        request,
+        "organisations/join/confirm_phone.html",
+        _context(join_code, form=form, masked_phone=mask_phone(phone)),
+    )
+
+
+def _create_proved_account(request, join_code, pending):
+    phone = pending["phone"]
+    try:
+        user = join.register_adult(
+            join_code,
+            name=pending["name"],
+            phone=phone,
+            password_hash=pending["password"],
+            phone_verified_at=timezone.now(),
+        )
+    except join.PhoneAlreadyRegistered:
+        # The person proved the phone, so they may be told it has an account; it is not
+        # handed over to them: an unconfirmed holder is told, and a coordinator decides.
+        holder = phone_codes.phone_holder(phone)
+        if holder is not None and not holder.phone_is_verified:
+            phone_codes.tell_holder_about_proof(
+                holder,
+                _("registering to join %(organisation)s") % _names(join_code),
+            )
+        return render(
+            request,
+            "organisations/join/phone_held.html",
+            _context(join_code, masked_phone=mask_phone(phone)),
+        )
+    login(request, user, backend=SIGN_IN_BACKEND)
+    messages.success(
+        request,
+        _("Welcome! You have joined %(organisation)s as %(role)s.") % _names(join_code),
+    )
+    return redirect("accounts_my_data:overview")
 
 
 def _register_student(request, join_code):

@@ -1,19 +1,20 @@
 """Writes on people and memberships: each one complete or not at all, history never deleted."""
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Notice
-from accounts.validators import mainland_mobile_validator, normalise_phone
+from accounts.models import Notice, PhoneCode
+from accounts.validators import mainland_mobile_validator, mask_phone, normalise_phone
 
-from . import audit
+from . import audit, scope
 from .models import Membership
 
 # The same words for add-member and the import; the registered name is never shown.
@@ -270,3 +271,86 @@ def reset_password(user):
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     return password
+
+
+# A proof by SMS older than this does not make a moved phone confirmed: the person confirms
+# it again under My data.
+PHONE_PROOF_KEPT = timedelta(days=7)
+
+
+class PhoneTransferRefused(PermissionDenied):
+    """The actor has no authority over one of the two people; the message says why."""
+
+
+@transaction.atomic
+def transfer_phone(actor, from_person, to_person):
+    """Move a phone from one account to another: only a coordinator over both people may.
+
+    The phone replaces any on the new account and is confirmed there only if its holder proved
+    it by SMS lately; the old account loses it (a login name that was the phone becomes a
+    generated one) and both people get a notice. Raises PhoneTransferRefused or ValidationError.
+    """
+    for person in (from_person, to_person):
+        if not scope.may_manage_person(actor, person):
+            reason = scope.authority_refusal(actor, person)
+            audit.record(
+                actor,
+                "firesafety.member.refused",
+                instance=person,
+                data={"attempted": "firesafety.member.phone_transfer", "reason": reason},
+            )
+            raise PhoneTransferRefused(reason)
+    User = get_user_model()
+    from_person, to_person = (
+        User.objects.select_for_update().get(pk=from_person.pk),
+        User.objects.select_for_update().get(pk=to_person.pk),
+    )
+    phone = from_person.phone
+    if from_person.pk == to_person.pk or not phone:
+        raise ValidationError(_("There is no phone number to move."))
+    proof = (
+        PhoneCode.objects.filter(
+            phone=phone,
+            purpose=PhoneCode.Purpose.CHANGE_PHONE,
+            user=to_person,
+            used_at__gte=timezone.now() - PHONE_PROOF_KEPT,
+        )
+        .order_by("-used_at")
+        .values_list("used_at", flat=True)
+        .first()
+    )
+    from_person.phone = None
+    from_person.phone_verified_at = None
+    if from_person.username == phone:
+        from_person.username = _generated_username()
+    from_person.save(update_fields=["phone", "phone_verified_at", "username"])
+    if to_person.phone and to_person.username == to_person.phone:
+        # A login name that was the old phone follows the new one, as in My data.
+        to_person.username = phone
+    to_person.phone = phone
+    to_person.phone_verified_at = proof
+    to_person.save(update_fields=["phone", "phone_verified_at", "username"])
+    Notice.objects.create(
+        user=from_person,
+        title=_("Your phone number was moved to another account"),
+        body=_(
+            "%(actor)s moved %(phone)s to the account of its owner. Sign in with the login "
+            "name %(username)s from now on."
+        )
+        % {"actor": actor.name, "phone": mask_phone(phone), "username": from_person.username},
+        link=reverse("accounts_my_data:overview"),
+    )
+    Notice.objects.create(
+        user=to_person,
+        title=_("A phone number was moved to your account"),
+        body=_("%(actor)s moved %(phone)s to your account.")
+        % {"actor": actor.name, "phone": mask_phone(phone)},
+        link=reverse("accounts_my_data:overview"),
+    )
+    audit.record(
+        actor,
+        "firesafety.member.phone_transfer",
+        instance=to_person,
+        data={"from_person": from_person.pk, "to_person": to_person.pk, "confirmed": bool(proof)},
+    )
+    return to_person

@@ -8,6 +8,7 @@ urlpatterns = [
     path("join/", join_views.enter_code, name="join"),
     path("join/welcome/", join_views.student_welcome, name="join_welcome"),
     path("join/<str:code>/", join_views.join_with_code, name="join_code"),
+    path("join/<str:code>/confirm/", join_views.confirm_join, name="join_confirm"),
     path(
         "manage/organisations/<int:pk>/join-codes/",
         join_views.manage_join_codes,

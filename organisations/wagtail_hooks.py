@@ -88,6 +88,7 @@ AUDIT_ACTIONS = {
     "firesafety.member.reactivate": gettext_lazy("Account reopened"),
     "firesafety.member.reset_password": gettext_lazy("Member's password reset"),
     "firesafety.member.refused": gettext_lazy("Account action refused"),
+    "firesafety.member.phone_transfer": gettext_lazy("Phone number moved to another account"),
     "firesafety.import.confirm": gettext_lazy("Member import confirmed"),
 }
 

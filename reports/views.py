@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
 from organisations.scope import is_coordinator
+from spreadsheets.writing import XLSX_CONTENT_TYPE
 
 from . import exports
 from .background import start_people_export
@@ -157,7 +158,7 @@ def export_download(request, pk):
     except FileNotFoundError as gone:
         raise Http404 from gone
     return FileResponse(
-        handle, as_attachment=True, filename=export.filename, content_type=exports.XLSX
+        handle, as_attachment=True, filename=export.filename, content_type=XLSX_CONTENT_TYPE
     )
 
 

@@ -4,6 +4,7 @@ from django.core.cache import cache
 
 from wagtail.models import Page, Site
 
+from accounts import sms
 from home.models import HomePage
 from tests.factories import UserFactory
 
@@ -14,6 +15,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    """Text messages sent through the in-memory backend; every test starts with none."""
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
 
 
 @pytest.fixture

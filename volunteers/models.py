@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from courses.models import Enrolment
 from organisations.models import Organisation
 
+from .photos import PrivatePhotoField
 from .validators import validate_photo_size
 
 MAX_HOURS_PER_DAY = 24
@@ -99,9 +100,8 @@ class ServiceRecord(models.Model):
     )
     place = models.CharField(_("place"), max_length=120)
     description = models.TextField(_("what was done"), max_length=1000)
-    photo = models.ImageField(
+    photo = PrivatePhotoField(
         _("photo"),
-        upload_to="volunteers/%Y/%m/",
         blank=True,
         validators=[
             FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),

@@ -78,12 +78,18 @@ def change_activity(record, *, date, kind, hours, place, description, photo=None
         check_activity(record.volunteer, record.team, date, kind, hours, exclude_pk=record.pk)
         record.date, record.kind, record.hours = date, kind, hours
         record.place, record.description = place, description
+        replaced = record.photo.name if photo else ""
         if photo:
             record.photo = photo
         record.status = Status.SUBMITTED
         record.reject_reason = ""
         record.verified_by = record.verified_at = None
-        return _save_checked(record)
+        _save_checked(record)
+        if replaced:
+            # A replaced photo is personal data nobody can reach any more: delete it.
+            storage = record.photo.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
+        return record
 
 
 @dataclass

@@ -202,6 +202,7 @@ EXPORTS_ROOT = Path(env("EXPORTS_ROOT", str(BASE_DIR / "var" / "exports")))
 # Uploaded member sheets waiting for confirmation, and the one-time passwords sheet until its
 # one download: private like the exports, and shared by every web worker.
 IMPORTS_ROOT = Path(env("IMPORTS_ROOT", str(BASE_DIR / "var" / "imports")))
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -212,6 +213,11 @@ STORAGES = {
     "imports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": IMPORTS_ROOT, "base_url": None},
+    },
+    # Personal uploads (volunteers' photos): likewise outside MEDIA_ROOT, served after a check.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
 # People-list Excel exports above this many rows are written in the background with progress.
@@ -261,3 +267,19 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Search: longer queries are cut to this many characters before segmentation.
 SEARCH_QUERY_MAX_LENGTH = 200
+
+# Text messages (SMS): confirmation codes for phones. The console backend writes them to the
+# server log; "accounts.sms.backends.aliyun.SmsBackend" sends them through Aliyun SMS with the
+# templates approved there (README.md, "Text messages").
+SMS_BACKEND = env("SMS_BACKEND", "accounts.sms.backends.console.SmsBackend")
+SMS_ALIYUN = {
+    "access_key_id": env("SMS_ALIYUN_ACCESS_KEY_ID", ""),
+    "access_key_secret": env("SMS_ALIYUN_ACCESS_KEY_SECRET", ""),
+    "sign_name": env("SMS_ALIYUN_SIGN_NAME", ""),
+    "region": env("SMS_ALIYUN_REGION", "cn-hangzhou"),
+    "endpoint": env("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com"),
+    "templates": {
+        "verification_code": env("SMS_ALIYUN_TEMPLATE_CODE", ""),
+        "registration_attempt": env("SMS_ALIYUN_TEMPLATE_REGISTRATION_ATTEMPT", ""),
+    },
+}

@@ -7,3 +7,11 @@ DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 INTERNAL_IPS = ["127.0.0.1"]
+
+# The console SMS backend logs at INFO: show it in the runserver output.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"accounts.sms": {"handlers": ["console"], "level": "INFO"}},
+}

@@ -25,5 +25,10 @@ STORAGES = {
             / "firesafety-test-imports"
         },
     },
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-private"},
+    },
 }
 WAGTAILADMIN_BASE_URL = env("SITE_BASE_URL", "http://testserver")
+SMS_BACKEND = "accounts.sms.backends.locmem.SmsBackend"

@@ -74,6 +74,9 @@ class LessonProgress(models.Model):
     # Merged [start, end] intervals in seconds actually played; skipping ahead adds none.
     video_watched = models.JSONField(default=list, blank=True)
     video_reported_at = models.DateTimeField(null=True, blank=True)
+    # Wall-clock seconds the server has seen pass between the player's reports (each interval
+    # capped); video_watched never adds up to more, so play cannot outrun real time.
+    video_credit_seconds = models.FloatField(_("video time credited (s)"), default=0)
 
     class Meta:
         verbose_name = _("lesson progress")

@@ -7,17 +7,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import my_data
+from accounts.models import Notice, PhoneCode
 from accounts.my_data import SectionData
 from organisations.models import Membership
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.organisations.factories import MembershipFactory
-from tests.organisations.join_helpers import build_district
+from tests.organisations.join_helpers import build_district, last_sms_code
 
 User = get_user_model()
 OVERVIEW = reverse("accounts_my_data:overview")
 EDIT = reverse("accounts_my_data:edit")
 EXPORT = reverse("accounts_my_data:export")
 DELETE = reverse("accounts_my_data:delete")
+CONFIRM_PHONE = reverse("accounts_my_data:confirm_phone")
 
 
 @pytest.fixture
@@ -76,22 +78,112 @@ def test_download_is_json_with_everything(signed_in_client, member):
     assert "password" not in json.dumps(data)
 
 
-def test_person_edits_name_and_phone_and_login_name_follows(signed_in_client, learner):
+def test_person_edits_name_and_phone_and_login_name_follows(signed_in_client, learner, sms_outbox):
     response = signed_in_client.post(EDIT, {"name": "张三", "phone": "139 1111 2222"})
+    assert response.status_code == 302
+    assert response.url == CONFIRM_PHONE
+    learner.refresh_from_db()
+    # The name is saved at once; the phone waits for the code sent to it.
+    assert (learner.name, learner.phone) == ("张三", "13800001111")
+    response = signed_in_client.post(
+        CONFIRM_PHONE, {"code": last_sms_code(sms_outbox, "13911112222")}
+    )
     assert response.status_code == 302
     learner.refresh_from_db()
     assert (learner.name, learner.phone, learner.username) == ("张三", "13911112222", "13911112222")
+    assert learner.phone_is_verified
 
 
-def test_phone_used_by_another_account_is_an_error_at_the_phone_field(signed_in_client, learner):
-    UserFactory(username="13922223333", phone="13922223333")
-    response = signed_in_client.post(EDIT, {"name": "张三明", "phone": "13922223333"})
+def test_name_alone_is_saved_without_any_sms(signed_in_client, learner, sms_outbox):
+    response = signed_in_client.post(EDIT, {"name": "张三", "phone": "13800001111"})
+    assert response.url == OVERVIEW
+    learner.refresh_from_db()
+    assert learner.name == "张三"
+    assert sms_outbox == []
+
+
+def test_wrong_code_for_a_new_phone_stores_nothing(signed_in_client, learner, sms_outbox):
+    signed_in_client.post(EDIT, {"name": "张三明", "phone": "13911112222"})
+    right = last_sms_code(sms_outbox, "13911112222")
+    wrong = "111111" if right != "111111" else "222222"
+    response = signed_in_client.post(CONFIRM_PHONE, {"code": wrong})
     assert response.status_code == 200
-    page = response.content.decode()
-    field = page.split('for="id_phone"')[1].split('<div class="field')[0]
-    assert "已被其他账号使用" in field
+    assert "验证码不正确" in response.content.decode()
     learner.refresh_from_db()
     assert learner.phone == "13800001111"
+
+
+def test_a_code_sent_for_another_account_does_not_confirm_mine(
+    client, learner, sms_outbox, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    other = UserFactory()
+    client.force_login(other)
+    client.post(EDIT, {"name": "别人", "phone": "13911112222"})
+    code = last_sms_code(sms_outbox, "13911112222")
+    time_machine.shift(61)
+    client.force_login(learner)
+    assert client.post(EDIT, {"name": "张三明", "phone": "13911112222"}).status_code == 302
+    PhoneCode.objects.filter(user=learner).delete()
+    response = client.post(CONFIRM_PHONE, {"code": code})
+    assert response.status_code == 200
+    learner.refresh_from_db()
+    assert learner.phone == "13800001111"
+
+
+def test_new_phone_codes_are_limited_with_429(signed_in_client, learner, sms_outbox):
+    signed_in_client.post(EDIT, {"name": "张三明", "phone": "13911112222"})
+    response = signed_in_client.post(EDIT, {"name": "张三明", "phone": "13911112222"})
+    assert response.status_code == 429
+    assert "请在" in response.content.decode()
+    assert len(sms_outbox) == 1
+
+
+def test_phone_of_another_account_is_not_revealed_nor_taken(signed_in_client, learner, sms_outbox):
+    holder = UserFactory(username="13922223333", phone="13922223333")
+    response = signed_in_client.post(EDIT, {"name": "张三明", "phone": "13922223333"})
+    # Same answer as for a free number: the code step.
+    assert response.status_code == 302
+    assert response.url == CONFIRM_PHONE
+    response = signed_in_client.post(
+        CONFIRM_PHONE, {"code": last_sms_code(sms_outbox, "13922223333")}
+    )
+    assert response.status_code == 200
+    assert "协调员" in response.content.decode()
+    learner.refresh_from_db()
+    holder.refresh_from_db()
+    assert learner.phone == "13800001111"
+    assert holder.phone == "13922223333"
+    assert Notice.objects.filter(user=holder).count() == 1
+
+
+def test_confirmed_phone_of_another_account_gets_no_code(signed_in_client, learner, sms_outbox):
+    UserFactory(username="13922223333", phone="13922223333", phone_verified_at=timezone.now())
+    response = signed_in_client.post(EDIT, {"name": "张三明", "phone": "13922223333"})
+    assert response.url == CONFIRM_PHONE
+    assert "code" not in sms_outbox[0].params
+
+
+def test_an_unconfirmed_phone_can_be_confirmed(signed_in_client, learner, sms_outbox):
+    page = signed_in_client.get(OVERVIEW).content.decode()
+    assert "尚未验证" in page
+    response = signed_in_client.post(reverse("accounts_my_data:confirm_current_phone"))
+    assert response.url == CONFIRM_PHONE
+    signed_in_client.post(CONFIRM_PHONE, {"code": last_sms_code(sms_outbox, "13800001111")})
+    learner.refresh_from_db()
+    assert learner.phone_is_verified
+    assert "尚未验证" not in signed_in_client.get(OVERVIEW).content.decode()
+
+
+def test_changing_a_confirmed_phone_drops_the_confirmation_until_proved(
+    signed_in_client, learner, sms_outbox
+):
+    learner.phone_verified_at = timezone.now()
+    learner.save()
+    signed_in_client.post(EDIT, {"name": "张三明", "phone": ""})
+    learner.refresh_from_db()
+    assert learner.phone is None
+    assert learner.phone_verified_at is None
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,13 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "firesafety.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://firesafety.example.cn",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # A deployment sends confirmation codes by SMS (accounts.W001 otherwise).
+    "SMS_BACKEND": "accounts.sms.backends.aliyun.SmsBackend",
+    "SMS_ALIYUN_ACCESS_KEY_ID": "test-key-id",
+    "SMS_ALIYUN_ACCESS_KEY_SECRET": "test-key-secret",
+    "SMS_ALIYUN_SIGN_NAME": "青浦消防",
+    "SMS_ALIYUN_TEMPLATE_CODE": "SMS_000000001",
+    "SMS_ALIYUN_TEMPLATE_REGISTRATION_ATTEMPT": "SMS_000000002",
 }
 
 

@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from django.contrib.auth import get_user_model
 
+from accounts import sms
 from organisations.models import Membership
 from tests.factories import TEST_PASSWORD
 from tests.organisations.factories import JoinCodeFactory
@@ -130,3 +131,34 @@ def test_coordinator_makes_a_code_and_a_member_sees_my_data(page, tree, screensh
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("my-data-360")
+
+
+def test_adult_joins_a_unit_by_code_and_confirms_the_phone_by_sms(page, tree, screenshot):
+    code = JoinCodeFactory(organisation=tree["unit"], role=Membership.Role.STAFF)
+    page.goto(f"/join/{code.code}/")
+    expect(page.locator(".join-target__name")).to_have_text("示例朱家角商业广场")
+    page.get_by_label("真实姓名").fill("李四海")
+    page.get_by_label("手机号").fill("139 1234 5678")
+    page.locator("#id_password1").fill("fire-drill-2026-go")
+    page.get_by_label("再次输入密码").fill("fire-drill-2026-go")
+    page.get_by_role("button", name="发送短信验证码").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("验证手机号")
+    expect(page.locator("main")).to_contain_text("139****5678")
+    assert not get_user_model().objects.filter(phone="13912345678").exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("join-adult-code-360")
+
+    page.get_by_label("短信验证码").fill(
+        "000000" if sms.outbox[-1].params["code"] != "000000" else "111111"
+    )
+    page.get_by_role("button", name="验证并创建账号").click()
+    expect(page.locator("main")).to_contain_text("验证码不正确")
+    assert not get_user_model().objects.filter(phone="13912345678").exists()
+
+    page.get_by_label("短信验证码").fill(sms.outbox[-1].params["code"])
+    page.get_by_role("button", name="验证并创建账号").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("我的数据")
+    expect(page.locator("#section-memberships")).to_contain_text("示例朱家角商业广场")
+    user = get_user_model().objects.get(phone="13912345678")
+    assert user.phone_is_verified

@@ -60,3 +60,11 @@ def csv_bytes(rows, header=("姓名", "手机号", "组织路径", "角色", "�
     lines = [",".join(header), *(",".join(str(value) for value in row) for row in rows)]
     text = "\r\n".join(lines) + "\r\n"
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+def last_sms_code(outbox, phone):
+    """The code of the newest SMS to this phone (the in-memory backend keeps them)."""
+    for message in reversed(outbox):
+        if message.phone == phone and "code" in message.params:
+            return message.params["code"]
+    raise AssertionError(f"no code was sent to {phone}")

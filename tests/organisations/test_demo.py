@@ -95,3 +95,15 @@ def test_demo_scopes_match_the_accounts_table(demo):
         Membership.objects.filter(user__name__startswith="示例", user__phone__isnull=False).count()
         >= 30
     )
+
+
+def test_demo_adults_phones_are_confirmed_once_and_students_have_none(demo):
+    adults = User.objects.exclude(phone=None)
+    assert adults.filter(username="district").exists()
+    assert not adults.filter(phone_verified_at=None).exists()
+    assert User.objects.get(username="student").phone_verified_at is None
+    confirmed = dict(adults.values_list("pk", "phone_verified_at"))
+    call_command("load_demo")
+    assert dict(User.objects.exclude(phone=None).values_list("pk", "phone_verified_at")) == (
+        confirmed
+    )

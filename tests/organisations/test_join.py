@@ -10,7 +10,7 @@ from organisations import join
 from organisations.models import Membership
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.organisations.factories import JoinCodeFactory, MembershipFactory
-from tests.organisations.join_helpers import build_district
+from tests.organisations.join_helpers import build_district, last_sms_code
 
 User = get_user_model()
 GOOD_PASSWORD = "fire-drill-2026-go"
@@ -35,6 +35,10 @@ def join_url(code):
     return reverse("organisations:join_code", args=[code.code])
 
 
+def confirm_url(code):
+    return reverse("organisations:join_confirm", args=[code.code])
+
+
 def adult_form(**overrides):
     return {
         "name": "李四海",
@@ -43,6 +47,15 @@ def adult_form(**overrides):
         "password2": GOOD_PASSWORD,
         **overrides,
     }
+
+
+def register_adult(client, code, outbox, **overrides):
+    """Both steps: the details, then the code from the SMS; returns the last response."""
+    form = adult_form(**overrides)
+    details = client.post(join_url(code), form)
+    assert details.status_code == 302
+    assert details.url == confirm_url(code)
+    return client.post(confirm_url(code), {"code": last_sms_code(outbox, form["phone"])})
 
 
 def test_join_page_has_a_code_box(client, db):
@@ -63,10 +76,13 @@ def test_code_page_shows_organisation_and_role(client, staff_code):
     assert "员工" in page
 
 
-def test_adult_registers_with_phone_and_is_signed_in_with_membership(client, staff_code):
-    response = client.post(join_url(staff_code), adult_form())
+def test_adult_registers_with_phone_and_is_signed_in_with_membership(
+    client, staff_code, sms_outbox
+):
+    response = register_adult(client, staff_code, sms_outbox)
     assert response.status_code == 302
     user = User.objects.get(phone="13912345678")
+    assert user.phone_is_verified
     assert user.username == "13912345678"
     assert user.name == "李四海"
     assert user.check_password(GOOD_PASSWORD)
@@ -92,16 +108,6 @@ def test_adult_registration_bad_input_is_shown_at_the_field(
     assert field_error in response.content.decode()
     assert not User.objects.filter(phone="13912345678").exists()
     assert not Membership.objects.filter(organisation=staff_code.organisation).exists()
-
-
-def test_adult_with_a_registered_phone_is_asked_to_sign_in_first(client, staff_code):
-    UserFactory(username="13912345678", phone="13912345678")
-    response = client.post(join_url(staff_code), adult_form())
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "请先登录" in page
-    assert f"/accounts/login/?next={join_url(staff_code)}" in page.replace("%2F", "/")
-    assert User.objects.filter(phone="13912345678").count() == 1
 
 
 def test_signed_in_user_joining_gets_a_membership_not_a_second_account(client, staff_code):
@@ -220,6 +226,7 @@ def test_expired_code_says_so(client, tree):
     assert response.status_code == 410
     assert "已于" in response.content.decode()
     assert client.post(join_url(code), adult_form()).status_code == 410
+    assert client.post(confirm_url(code), {"code": "123456"}).status_code == 410
     assert not User.objects.filter(phone="13912345678").exists()
 
 
