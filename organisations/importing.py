@@ -7,17 +7,12 @@ is wrong; nothing is written. Applying plans again, refuses if the plan is no lo
 coordinator saw, and writes every valid row, or nothing, with bulk queries.
 """
 
-import csv
 import hashlib
-import io
 import os
 import secrets
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-import openpyxl
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
@@ -29,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Notice
 from accounts.validators import mainland_mobile_validator, normalise_phone
+from spreadsheets import reading
 from spreadsheets.writing import Layout, xlsx_bytes
 
 from . import audit
@@ -36,10 +32,6 @@ from .models import Membership, Organisation
 from .scope import people_under_authority, visible_organisations
 from .services import NAME_MISMATCH, PROVEN_PHONE_ROLES, notify_added, same_name
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-# Physical rows read before giving up, so a sheet padded with empty rows cannot keep us busy.
-MAX_PHYSICAL_ROWS = MAX_ROWS * 3
 CHUNK = 500
 
 COLUMNS = {
@@ -152,77 +144,34 @@ def _cell_text(value):
     return str(value).strip().lstrip("'").strip()
 
 
+def limits():
+    """The limits a member sheet is read within (settings.IMPORT_LIMITS)."""
+    return reading.Limits.from_settings("IMPORT_LIMITS")
+
+
 def read_sheet(filename, data):
     """The data rows of an uploaded sheet as dicts with our column keys and the row number.
 
-    Raises ImportFileError for anything that is not a member sheet we can read.
+    Raises ImportFileError for anything that is not a member sheet we can read, or that is over
+    the limits of spreadsheets.reading.
     """
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB. Split it into smaller files."))
-    extension = os.path.splitext(filename or "")[1].lower()
-    if extension == ".xlsx":
-        rows = _xlsx_rows(data)
-    elif extension == ".csv":
-        rows = _csv_rows(data)
-    elif extension == ".xls":
-        raise ImportFileError(
-            _("Old .xls files are not supported: save the sheet as .xlsx in Excel or WPS.")
-        )
-    else:
-        raise ImportFileError(_("Upload an Excel file (.xlsx) or a CSV file (.csv)."))
+    try:
+        rows = reading.read_rows(filename, data, limits())
+    except reading.SheetRefused as error:
+        raise ImportFileError(str(error)) from error
     return _data_rows(rows)
-
-
-def _xlsx_rows(data):
-    if not data.startswith(b"PK\x03\x04"):
-        raise ImportFileError(_("This file is not a real Excel file (.xlsx)."))
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        for index, values in enumerate(sheet.iter_rows(values_only=True)):
-            if index >= MAX_PHYSICAL_ROWS:
-                raise ImportFileError(_("The file has more than 20,000 rows."))
-            yield [_cell_text(value) for value in values]
-        workbook.close()
-    except ImportFileError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError) as error:
-        raise ImportFileError(_("This file is not a real Excel file (.xlsx).")) from error
-    except Exception as error:  # openpyxl raises many kinds on damaged files; all mean the same
-        raise ImportFileError(_("This file is not a real Excel file (.xlsx).")) from error
-
-
-def _csv_rows(data):
-    if b"\x00" in data[:8192]:
-        raise ImportFileError(_("This file is not a CSV text file."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # Excel in Chinese Windows saves "CSV" as GB18030/GBK; accept it rather than refuse.
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise ImportFileError(_("Save the CSV file as UTF-8 and upload it again.")) from error
-    try:
-        for index, values in enumerate(csv.reader(io.StringIO(text, newline=""))):
-            if index >= MAX_PHYSICAL_ROWS:
-                raise ImportFileError(_("The file has more than 20,000 rows."))
-            yield [_cell_text(value) for value in values]
-    except csv.Error as error:
-        raise ImportFileError(_("This file is not a CSV text file.")) from error
 
 
 def _data_rows(rows):
     header_map = None
     result = []
-    for row_number, values in enumerate(rows, start=1):
+    for row_number, raw in rows:
+        values = [_cell_text(value) for value in raw]
         if not any(values):
             continue
         if header_map is None:
             header_map = _header_map(values)
             continue
-        if len(result) >= MAX_ROWS:
-            raise ImportFileError(_("The file has more than 20,000 rows."))
         record = {"row": row_number}
         for key, index in header_map.items():
             record[key] = values[index] if index < len(values) else ""

@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -311,3 +312,44 @@ class AuditEntry(BaseLogEntry):
         if self.content_type_id is None:
             return ""
         return super().object_verbose_name
+
+
+def import_storage():
+    """Uploaded sheets and passwords sheets: private, outside MEDIA_ROOT, no URL."""
+    from django.core.files.storage import storages
+
+    return storages["imports"]
+
+
+class PendingImport(models.Model):
+    """A member sheet between upload and confirmation, then its result until it expires.
+
+    Kept in the database and in private storage, not in a cache, so that every web worker sees
+    it. The one-time passwords exist only in the `passwords` sheet, deleted at its first
+    download or at expiry; the result keeps no password.
+    """
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        DONE = "done", _("Imported")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
+    filename = models.CharField(max_length=255)
+    file = models.FileField(storage=import_storage, upload_to="sheets/%Y/%m/", blank=True)
+    plan_digest = models.CharField(max_length=64, blank=True)
+    plan = models.JSONField(default=list, blank=True, help_text="The preview's rows.")
+    result = models.JSONField(default=dict, blank=True)
+    passwords = models.FileField(storage=import_storage, upload_to="passwords/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+        indexes = [models.Index(fields=["owner", "digest"])]
+
+    def __str__(self):
+        return self.filename

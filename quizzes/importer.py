@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from spreadsheets import reading
+
 from .models import LETTERS, Difficulty, Question, choice_set_errors, normalise_stem, stem_hash
 
 # The columns of the template, as banks circulate them; the header row names them.
@@ -36,8 +38,6 @@ KINDS = {
 }
 TRUE_FALSE_ANSWERS = {"对": "A", "正确": "A", "√": "A", "错": "B", "错误": "B", "×": "B"}
 DIFFICULTIES = {"1": 1, "2": 2, "3": 3, "易": 1, "简单": 1, "中": 2, "中等": 2, "难": 3, "困难": 3}
-MAX_ROWS = 10_000
-MAX_BYTES = 10 * 1024 * 1024
 EXAMPLE_ROWS = [
     [
         "单选",
@@ -140,31 +140,24 @@ def _split_tags(value):
     return [t.strip() for t in re.split(r"[,，、;；/\s]+", value) if t.strip()][:10]
 
 
+def limits():
+    """The limits a question sheet is read within (settings.QUESTION_IMPORT_LIMITS)."""
+    return reading.Limits.from_settings("QUESTION_IMPORT_LIMITS")
+
+
 def read_workbook(uploaded):
     """Parse an uploaded .xlsx into checked rows; a file that is not one gives a readable error."""
-    from openpyxl import load_workbook
-
-    if uploaded.size > MAX_BYTES:
-        return ImportPreview(error=_("The file is larger than 10 MB."))
+    bounds = limits()
+    if uploaded.size > bounds.file_bytes:
+        return ImportPreview(error=str(reading.refuse_size(bounds)))
     try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [_text(v) for v in next(rows, ())]
-        raw = []
-        for values in rows:
-            raw.append(values)
-            if len(raw) > MAX_ROWS:
-                return ImportPreview(
-                    error=_("The file has more than %(max)s rows; split it into smaller files.")
-                    % {"max": MAX_ROWS}
-                )
-        workbook.close()
-    # openpyxl raises many kinds of error (zip, XML, key, value) for a file that is not a workbook.
-    except Exception:
-        return ImportPreview(
-            error=_("This file could not be read as an Excel workbook (.xlsx). Use the template.")
-        )
+        rows = reading.read_rows(uploaded.name, uploaded.read(), bounds, csv_allowed=False)
+    except reading.SheetRefused as error:
+        return ImportPreview(error=str(error))
+    if not rows:
+        return ImportPreview(error=_("The file has no question rows."))
+    (_header_number, header_values), raw = rows[0], rows[1:]
+    header = [_text(v) for v in header_values]
     missing = [c for c in ("题型", "题干", "答案") if c not in header]
     if missing:
         return ImportPreview(
@@ -175,7 +168,7 @@ def read_workbook(uploaded):
     preview = ImportPreview()
     existing = set(Question.objects.values_list("stem_hash", flat=True))
     seen = {}
-    for offset, values in enumerate(raw, start=2):
+    for number, values in raw:
 
         def cell(name, values=values):
             index = position.get(name)
@@ -183,7 +176,7 @@ def read_workbook(uploaded):
 
         if not any(_text(v) for v in values):
             continue
-        preview.rows.append(_check_row(offset, cell, existing, seen))
+        preview.rows.append(_check_row(number, cell, existing, seen))
     if not preview.rows:
         preview.error = _("The file has no question rows.")
     return preview

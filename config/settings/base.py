@@ -228,6 +228,9 @@ MEDIA_URL = "/media/"
 # Report exports hold names and phones: outside MEDIA_ROOT, no URL, handed out by a view. The
 # web process and the task worker must both reach this directory.
 EXPORTS_ROOT = Path(env("EXPORTS_ROOT", str(BASE_DIR / "var" / "exports")))
+# Uploaded member sheets waiting for confirmation, and the one-time passwords sheet until its
+# one download: private like the exports, and shared by every web worker.
+IMPORTS_ROOT = Path(env("IMPORTS_ROOT", str(BASE_DIR / "var" / "imports")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -235,6 +238,10 @@ STORAGES = {
     "exports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EXPORTS_ROOT, "base_url": None},
+    },
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": IMPORTS_ROOT, "base_url": None},
     },
     # Personal uploads (volunteers' photos): likewise outside MEDIA_ROOT, served after a check.
     "private": {
@@ -245,7 +252,26 @@ STORAGES = {
 # People-list Excel exports above this many rows are written in the background with progress.
 REPORTS_BACKGROUND_EXPORT_ROWS = 10_000
 REPORTS_EXPORTS_KEPT_HOURS = 24
+# A member import waits this long for its confirmation; its result (and the passwords sheet, if
+# not yet downloaded) is kept this long after the confirmation.
+MEMBER_IMPORT_PENDING_MINUTES = 60
+MEMBER_IMPORT_RESULT_MINUTES = 30
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploaded sheets are checked against these before they are read (spreadsheets/reading.py;
+# listed in the README's security section). An .xlsx is a zip: its declared unpacked sizes are
+# checked first, then the first sheet is scanned, stopping at the first row or column too many.
+IMPORT_LIMITS = {
+    "file_bytes": 5 * 1024 * 1024,  # the uploaded file
+    "uncompressed_bytes": 50 * 1024 * 1024,  # all parts of the .xlsx, unpacked
+    "shared_strings_bytes": 20 * 1024 * 1024,  # the part that holds the texts, unpacked
+    "xml_part_bytes": 4 * 1024 * 1024,  # any other XML part (styles, workbook), unpacked
+    "zip_members": 100,  # parts in the .xlsx
+    "rows": 20_000,  # data rows, below the header row
+    "columns": 30,  # columns holding data
+    "line_chars": 10_000,  # characters in one line of a CSV file
+}
+# The question bank's sheets carry long explanations: larger files, fewer rows.
+QUESTION_IMPORT_LIMITS = {**IMPORT_LIMITS, "file_bytes": 10 * 1024 * 1024, "rows": 10_000}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail: reminders go out by e-mail where an address exists.

@@ -1,13 +1,23 @@
 """Production: every security value comes from the environment, with no fallback."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import STORAGES, env, env_list
+from .base import REDIS_URL, STORAGES, env, env_list
 
 DEBUG = False
 IS_PRODUCTION = True
 SECRET_KEY = env("SECRET_KEY", required=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required=True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", required=True)
+# Several gunicorn workers need one cache: the join-code throttle counts wrong codes there, and
+# with a local-memory cache per worker the limit would be multiplied by the workers. (Member
+# imports keep nothing in the cache: they wait in the database and private storage.)
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "The environment variable REDIS_URL must be set for this configuration: "
+        "the workers share their cache through it."
+    )
 
 # 等保 2.0: administrators sign in with two factors.
 TWO_FACTOR_REQUIRED = True

@@ -18,6 +18,13 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-exports"},
     },
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(env("IMPORTS_ROOT", "") or tempfile.gettempdir())
+            / "firesafety-test-imports"
+        },
+    },
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-private"},

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "test-deploy-check-9f2c4e7a1b3d5f6081a2c3e4d5f60718293a4b5c6d7e8f",
     "ALLOWED_HOSTS": "firesafety.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://firesafety.example.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     # A deployment sends confirmation codes by SMS (accounts.W001 otherwise).
     "SMS_BACKEND": "accounts.sms.backends.aliyun.SmsBackend",
     "SMS_ALIYUN_ACCESS_KEY_ID": "test-key-id",
@@ -28,7 +29,13 @@ def run_manage(*args, env):
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "CSRF_TRUSTED_ORIGINS",
+            "REDIS_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     clean_env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     clean_env.update(env)
@@ -42,7 +49,9 @@ def run_manage(*args, env):
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "REDIS_URL"]
+)
 def test_production_refuses_to_start_without_its_security_settings(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = run_manage("check", env=env)

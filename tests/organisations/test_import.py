@@ -263,7 +263,7 @@ def test_files_that_are_not_member_sheets_are_refused_with_a_message(
 
 def test_files_over_5_mb_are_refused(coordinator_client):
     data = csv_bytes([("赵一", "13900000001", UNIT, "员工", "x" * 30)] * 1) + b" " * (
-        importing.MAX_BYTES + 1
+        importing.limits().file_bytes + 1
     )
     response = upload(coordinator_client, data, "members.csv")
     assert response.status_code == 200
@@ -271,7 +271,9 @@ def test_files_over_5_mb_are_refused(coordinator_client):
 
 
 def test_files_over_20000_rows_are_refused(coordinator_client):
-    rows = [("赵", f"139{index:08d}", UNIT, "员工", "") for index in range(importing.MAX_ROWS + 1)]
+    rows = [
+        ("赵", f"139{index:08d}", UNIT, "员工", "") for index in range(importing.limits().rows + 1)
+    ]
     response = upload(coordinator_client, csv_bytes(rows), "members.csv")
     assert response.status_code == 200
     assert "超过 20,000 行" in response.content.decode()
@@ -334,7 +336,7 @@ def test_another_coordinators_upload_is_not_reachable(client, tree, coordinator_
     response = upload(coordinator_client, xlsx_bytes(GOOD_ROWS))
     other = coordinator_of(tree["other_town"])
     client.force_login(other)
-    # The cache key includes the user: the other coordinator sees "expired", not the rows.
+    # Pending imports are found by their owner: the other coordinator sees "expired".
     page = client.get(response.url, follow=True).content.decode()
     assert "赵一" not in page
 
