@@ -13,6 +13,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "test-deploy-check-9f2c4e7a1b3d5f6081a2c3e4d5f60718293a4b5c6d7e8f",
     "ALLOWED_HOSTS": "firesafety.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://firesafety.example.cn",
+    # Phones are confirmed by SMS: the console backend would only log the codes (accounts.W001).
+    "SMS_BACKEND": "accounts.sms.backends.aliyun.SmsBackend",
 }
 
 
@@ -42,6 +44,13 @@ def test_production_refuses_to_start_without_its_security_settings(missing):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+def test_deployment_checklist_warns_when_sms_would_only_be_logged():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SMS_BACKEND"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stdout + result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist():
