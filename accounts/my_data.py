@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Stored on the account in place of the real name; data, not interface text.
 DELETED_NAME = "已注销用户"
@@ -118,7 +119,7 @@ def account_section(user):
     )
 
 
-register_section("account", _("Account"), account_section, order=0)
+register_section("account", pgettext_lazy("user account", "Account"), account_section, order=0)
 
 
 def collect_my_data(user):

@@ -30,6 +30,13 @@ def mask_phone(value):
     return f"{value[:3]}****{value[-4:]}"
 
 
+def name_for_lists(name, username, phone):
+    """The real name, or the login name where there is none, masked when it is the phone."""
+    if name:
+        return name
+    return mask_phone(username) if phone and username == phone else username
+
+
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     """Django's length rule, with a message of ours: Django's Chinese catalogue lacks this one."""
 

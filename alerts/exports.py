@@ -1,13 +1,14 @@
 """A dispatch's acknowledgement list as Excel, and as CSV with a BOM so Excel reads the UTF-8."""
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from spreadsheets import writing
+
+HEADER_ROW = 3
+LAYOUT = writing.Layout(
+    widths=(36, 12, 14, 14, 18, 16), bold_rows=frozenset({0, HEADER_ROW}), freeze="A5"
+)
 
 
 def _header():
@@ -35,39 +36,27 @@ def _rows(recipients):
         ]
 
 
-def acknowledgements_xlsx(dispatch, recipients):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Acknowledgements")
-    sheet.append([dispatch.page.title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
-        [
-            _("Sent %(date)s to %(count)s units")
-            % {
-                "date": timezone.localtime(dispatch.sent_at).strftime("%Y-%m-%d %H:%M"),
-                "count": dispatch.recipient_count,
-            }
-        ]
+def _sheet_rows(dispatch, recipients):
+    yield [dispatch.page.title]
+    yield [
+        _("Sent %(date)s to %(count)s units")
+        % {
+            "date": timezone.localtime(dispatch.sent_at).strftime("%Y-%m-%d %H:%M"),
+            "count": dispatch.recipient_count,
+        }
+    ]
+    yield []
+    yield _header()
+    yield from _rows(recipients)
+
+
+def acknowledgements_xlsx(dispatch, recipients, filename):
+    """The acknowledgement list as an .xlsx download: title, date, then one row per unit."""
+    return writing.xlsx_response(
+        filename, [(_("Acknowledgements"), _sheet_rows(dispatch, recipients), LAYOUT)]
     )
-    sheet.append([])
-    sheet.append(_header())
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for row in _rows(recipients):
-        sheet.append(row)
-    for column, width in zip("ABCDEF", (36, 12, 14, 14, 18, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A5"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
-def acknowledgements_csv(recipients):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(_header())
-    writer.writerows(_rows(recipients))
-    return buffer.getvalue().encode("utf-8")
+def acknowledgements_csv(recipients, filename):
+    """The acknowledgement list as a CSV download (one row per unit, BOM first)."""
+    return writing.csv_response(filename, [_header(), *_rows(recipients)])

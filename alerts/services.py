@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import audit
 from organisations.models import Organisation
 from quizzes.models import Attempt
 
@@ -51,6 +52,19 @@ def send_alert(
         )
         DispatchRecipient.objects.bulk_create(
             [DispatchRecipient(dispatch=dispatch, organisation_id=pk) for pk in unit_ids]
+        )
+        audit.record(
+            sender,
+            "firesafety.alert.dispatch",
+            instance=dispatch,
+            organisation=root,
+            data={
+                "alert": page.title,
+                "kind": kind,
+                "place_type": place_type,
+                "sector": sector,
+                "recipients": len(unit_ids),
+            },
         )
     return dispatch
 

@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations import audit
 from organisations.models import Organisation
 from organisations.scope import is_coordinator, visible_organisations
 
@@ -128,15 +129,17 @@ def dispatch_export(request, pk, file_format):
         raise Http404
     dispatch = _own_dispatch_or_404(request.user, pk)
     recipients = _recipients(dispatch)
+    filename = f"acknowledgements-{dispatch.pk}.{file_format}"
     if file_format == "xlsx":
-        response = HttpResponse(
-            acknowledgements_xlsx(dispatch, recipients),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = acknowledgements_xlsx(dispatch, recipients, filename)
     else:
-        response = HttpResponse(acknowledgements_csv(recipients), content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="acknowledgements-{dispatch.pk}.{file_format}"'
+        response = acknowledgements_csv(recipients, filename)
+    audit.record(
+        request.user,
+        "firesafety.export.download",
+        instance=dispatch,
+        organisation=dispatch.root,
+        data={"what": "alerts.acknowledgements", "format": file_format, "scope": str(dispatch)},
     )
     return response
 

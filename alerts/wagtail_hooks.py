@@ -5,7 +5,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from .models import AlertPage
+from organisations.models import AuditEntry
+
+from .models import AlertPage, Dispatch
 
 
 class SendToUnitsButton(PageMenuItem):
@@ -32,3 +34,8 @@ def send_to_units_button(page, user, view_name, next_url=None):
 @hooks.register("register_admin_menu_item")
 def sent_alerts_menu_item():
     return MenuItem(_("Sent alerts"), reverse("alerts:manage"), icon_name="mail", order=290)
+
+
+@hooks.register("register_log_actions")
+def register_audited_records(actions):
+    actions.register_model(Dispatch, AuditEntry)

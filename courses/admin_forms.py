@@ -36,4 +36,6 @@ class RevokeCertificateForm(WagtailAdminModelForm):
         fields = ["revoked_reason"]
 
     def save(self, commit=True):
-        return revoke_certificate(self.instance, self.cleaned_data["revoked_reason"])
+        return revoke_certificate(
+            self.instance, self.cleaned_data["revoked_reason"], actor=self.for_user
+        )

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,14 +16,6 @@ from organisations.scope import (
 
 from . import services
 from .models import LessonPage
-
-
-def record_attendance(lesson, users):
-    """Complete a practical lesson for each attendee, all or nothing."""
-    with transaction.atomic():
-        for user in users:
-            services.complete_lesson(user, lesson)
-    return len(users)
 
 
 @login_required
@@ -66,12 +57,18 @@ def attendance(request, lesson_id):
             raise Http404
         if not chosen:
             messages.warning(request, _("Tick the people who attended."))
+            return redirect(f"{request.path}?organisation={organisation.pk}")
+        try:
+            count = services.record_attendance(
+                request.user, lesson, [allowed[pk] for pk in sorted(chosen)], organisation
+            )
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
         else:
-            count = record_attendance(lesson, [allowed[pk] for pk in sorted(chosen)])
             messages.success(
                 request, _("Attendance recorded for %(count)s people.") % {"count": count}
             )
-        return redirect(f"{request.path}?organisation={organisation.pk}")
+            return redirect(f"{request.path}?organisation={organisation.pk}")
     context = {
         "lesson": lesson,
         "course": lesson.get_parent().specific,

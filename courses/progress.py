@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
 
@@ -21,8 +22,8 @@ class Status:
     OVERDUE = "overdue"
 
     LABELS = {
-        NOT_STARTED: _("Not started"),
-        IN_PROGRESS: _("In progress"),
+        NOT_STARTED: pgettext_lazy("training status", "Not started"),
+        IN_PROGRESS: pgettext_lazy("training status", "In progress"),
         COMPLETED: _("Completed"),
         EXPIRING: _("Expiring soon"),
         EXPIRED: _("Expired"),

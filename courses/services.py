@@ -1,10 +1,14 @@
 """Writes of learning progress: each runs in one transaction and is safe to repeat."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organisations import audit
 
 from .access import user_may_take_course
 from .models import (
@@ -19,8 +23,9 @@ from .models.learning import generate_certificate_code
 from .progress import add_months, completion_expiry
 
 VIDEO_COMPLETION_SHARE = 0.9
-# A report may cover at most this much more play than wall-clock time since the last one.
-VIDEO_REPORT_SLACK_SECONDS = 3
+# The most one interval between reports adds to a lesson's credit: the player reports every
+# 5 seconds (a background tab's timers run once a minute), so a longer gap is time away.
+VIDEO_CREDIT_CAP_SECONDS = 60
 
 
 def _needs_new_cycle(user, course, latest, now):
@@ -85,6 +90,29 @@ def complete_lesson(user, lesson, now=None):
     return enrolment
 
 
+def record_attendance(recorder, lesson, users, organisation=None):
+    """Complete a practical lesson for each attendee, all or nothing; never for the recorder.
+
+    Attendance is a certificate's evidence, so as with volunteer hours nobody vouches for
+    themself: another coordinator records theirs. Each attendee is one audit entry.
+    """
+    if any(user.pk == recorder.pk for user in users):
+        raise PermissionDenied(
+            _("You cannot record your own attendance: another coordinator records it.")
+        )
+    with transaction.atomic():
+        for user in users:
+            complete_lesson(user, lesson)
+        audit.record_many(
+            recorder,
+            "firesafety.attendance.record",
+            users,
+            organisation=organisation,
+            data={"lesson": lesson.title, "lesson_id": lesson.pk},
+        )
+    return len(users)
+
+
 def record_best_score(enrolment, score):
     """Keep the higher of the stored best score and this one, in one UPDATE (no lost race)."""
     Enrolment.objects.filter(pk=enrolment.pk).update(
@@ -138,7 +166,13 @@ def issue_certificate(enrolment, course):
 
 
 def record_video_progress(user, lesson, start, end, position, now=None):
-    """Add a span the player says it played; spans longer than the time elapsed are cut."""
+    """Add a span the player says it played, within the real time the server has seen.
+
+    Each report adds the time since the previous one (at most VIDEO_CREDIT_CAP_SECONDS) to
+    the lesson's credit, and what has been watched never adds up to more than that credit: so
+    made-up spans, however many, cannot finish a video faster than it plays. The player sends
+    an empty span when playing starts, so the first seconds count too.
+    """
     now = now or timezone.now()
     lesson = LessonPage.objects.live().get(pk=lesson.pk, kind=LessonPage.Kind.VIDEO)
     course = _course_of(lesson)
@@ -151,14 +185,18 @@ def record_video_progress(user, lesson, start, end, position, now=None):
         progress = _locked_progress(enrolment, lesson)
         if progress.video_reported_at is not None:
             elapsed = (now - progress.video_reported_at).total_seconds()
-            end = min(end, start + max(0.0, elapsed) + VIDEO_REPORT_SLACK_SECONDS)
-        else:
-            # The first report of a session can only cover the reporting interval.
-            end = min(end, start + 15)
-        progress.video_watched = merge_spans([*progress.video_watched, [start, end]])
+            progress.video_credit_seconds += min(max(0.0, elapsed), VIDEO_CREDIT_CAP_SECONDS)
+        watched_before = progress.watched_seconds()
+        watched = merge_spans([*progress.video_watched, [start, end]])
+        if sum(b - a for a, b in watched) > progress.video_credit_seconds:
+            # Cut the span to what the credit leaves; it may then count a little less than it
+            # could (where it overlaps what was watched), never more.
+            end = start + max(0.0, progress.video_credit_seconds - watched_before)
+            watched = merge_spans([*progress.video_watched, [start, end]])
+        progress.video_watched = watched
         progress.video_position = max(0.0, min(float(position), duration))
         progress.video_reported_at = now
-        fields = ["video_watched", "video_position", "video_reported_at"]
+        fields = ["video_watched", "video_position", "video_reported_at", "video_credit_seconds"]
         if (
             progress.completed_at is None
             and duration
@@ -185,7 +223,7 @@ def merge_spans(spans):
     return merged
 
 
-def revoke_certificate(certificate, reason, now=None):
+def revoke_certificate(certificate, reason, now=None, actor=None):
     """Withdraw a certificate; verification shows it as revoked with the date."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -193,6 +231,12 @@ def revoke_certificate(certificate, reason, now=None):
             certificate.revoked_at = now or timezone.now()
             certificate.revoked_reason = reason
             certificate.save(update_fields=["revoked_at", "revoked_reason"])
+            audit.record(
+                actor,
+                "firesafety.certificate.revoke",
+                instance=certificate,
+                data={"code": certificate.code, "reason": reason},
+            )
     return certificate
 
 

@@ -6,6 +6,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from organisations.models import AuditEntry
+from quizzes.models import Quiz
+
 from .admin_forms import RevokeCertificateForm, TrainingRequirementAdminForm
 from .models import Certificate, TrainingRequirement
 
@@ -63,3 +66,11 @@ class LearningViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_learning_viewsets():
     return LearningViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_audited_records(actions):
+    # Quizzes know nothing of organisations, so their log entries (statistics exports) are
+    # filed in the audit log from here.
+    actions.register_model(Certificate, AuditEntry)
+    actions.register_model(Quiz, AuditEntry)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import openpyxl
-from openpyxl.styles import Font
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
@@ -26,10 +25,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Notice
 from accounts.validators import mainland_mobile_validator, normalise_phone
+from spreadsheets.writing import Layout, xlsx_bytes
 
 from . import audit
 from .models import Membership, Organisation
@@ -693,19 +693,8 @@ def _audit_import(actor, planned, valid):
 
 
 def _workbook_bytes(header, rows, title):
-    workbook = openpyxl.Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append(values)
-    for column, width in zip("ABCDEF", (14, 16, 44, 16, 12, 20), strict=False):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    layout = Layout(widths=(14, 16, 44, 16, 12, 20), bold_rows=frozenset({0}))
+    return xlsx_bytes([(title, [header, *rows], layout)])
 
 
 def template_workbook(example_path):
@@ -723,7 +712,13 @@ def template_workbook(example_path):
 def passwords_workbook(created):
     """The new accounts and their one-time passwords, to hand out once."""
     return _workbook_bytes(
-        [_("Row"), _("Name"), _("Login name (phone)"), _("One-time password"), _("Note")],
+        [
+            _("Row"),
+            pgettext("person", "Name"),
+            _("Login name (phone)"),
+            _("One-time password"),
+            _("Note"),
+        ],
         [
             [row, name, username, password, _("Must be changed at first sign-in")]
             for row, name, username, password in created

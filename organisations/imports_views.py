@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from spreadsheets.writing import XLSX_CONTENT_TYPE as XLSX
+
 from . import importing
 from .scope import is_coordinator, visible_organisations
 
@@ -25,7 +27,6 @@ UPLOAD_SECONDS = 60 * 60
 RESULT_SECONDS = 30 * 60
 PREVIEW_PAGE_SIZE = 100
 RESULT_LIST_LIMIT = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):

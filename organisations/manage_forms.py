@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Membership
 
@@ -9,7 +10,7 @@ STATUS_CHOICES = [
     ("current", _("Current")),
     ("left", _("Left")),
     ("deactivated", _("Deactivated")),
-    ("all", _("All")),
+    ("all", pgettext_lazy("filter", "All")),
 ]
 
 

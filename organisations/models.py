@@ -1,15 +1,20 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 from treebeard.mp_tree import MP_Node
+from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 from .validators import validate_credit_code
 
@@ -59,7 +64,7 @@ class Organisation(MP_Node):
         LOGISTICS = "logistics", _("Warehousing and logistics")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("organisation", "name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     place_types = TaggableManager(
@@ -72,7 +77,7 @@ class Organisation(MP_Node):
         validators=[validate_credit_code],
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     node_order_by = ["name"]
@@ -211,7 +216,7 @@ class JoinCode(models.Model):
     code = models.CharField(_("code"), max_length=JOIN_CODE_LENGTH, unique=True)
     role = models.CharField(_("role granted"), max_length=20, choices=Membership.Role.choices)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -231,3 +236,78 @@ class JoinCode(models.Model):
             and self.organisation.is_active
             and (self.expires_at is None or self.expires_at > now)
         )
+
+
+class AuditEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.setdefault("object_id", str(instance.pk))
+        return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+            object_id=str(instance.pk),
+        )
+
+
+class AuditEntry(BaseLogEntry):
+    """One action of a coordinator or editor on a person or record, in an organisation.
+
+    Wagtail's log entry (actor, action, object, time, data) plus the organisation it happened
+    in, which decides who sees it at /manage/audit/, and the person acted on, for the filter.
+    Entries are kept: neither the organisation nor the person has a database constraint or a
+    cascade, so closing, deleting or moving anything leaves the record as it was written.
+    """
+
+    # Blank for actions on no single object (an export of a whole scope).
+    label = models.TextField(blank=True)
+    object_id = models.CharField(
+        pgettext_lazy("audit log", "object id"), max_length=255, blank=True, db_index=True
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person acted on"),
+    )
+
+    objects = AuditEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(fields=["uuid", "action", "-timestamp"], name="audit_uuid_action"),
+            models.Index(fields=["organisation", "-timestamp"], name="audit_organisation_time"),
+        ]
+
+    def __str__(self):
+        return f"AuditEntry {self.pk}: {self.action} on {self.content_type_id}/{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("Audit entries are written once and never changed.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit entries are kept.")
+
+    @cached_property
+    def object_verbose_name(self):
+        # Exports of a whole scope have no single object.
+        if self.content_type_id is None:
+            return ""
+        return super().object_verbose_name

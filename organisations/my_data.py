@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.my_data import SectionData, register_section
 
@@ -16,7 +17,7 @@ def membership_section(user):
         columns=[
             ("organisation", _("Organisation")),
             ("role", _("Role")),
-            ("number", _("Number")),
+            ("number", pgettext_lazy("member number", "Number")),
             ("started_at", _("Joined")),
             ("ended_at", _("Left")),
         ],

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import manage_views, membership_views
+from . import audit_views, manage_views, membership_views
 
 app_name = "organisations"
 
@@ -36,6 +36,8 @@ urlpatterns = [
         manage_views.reset_password,
         name="manage_reset_password",
     ),
+    path("manage/audit/", audit_views.audit_log, name="manage_audit"),
+    path("manage/audit/export/", audit_views.audit_export, name="manage_audit_export"),
     path(
         "memberships/<int:pk>/leave/",
         membership_views.leave_membership,

@@ -1,17 +1,19 @@
 """Wagtail admin: browse, search, add, move and deactivate organisations."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from . import audit
 from .admin_forms import TREE_INDENT, OrganisationAdminForm
-from .models import Organisation
+from .models import AuditEntry, Membership, Organisation
 
 
 def indented_name(organisation):
@@ -58,13 +60,13 @@ class OrganisationViewSet(ModelViewSet):
     list_display = [
         TitleColumn(
             "name",
-            label=gettext_lazy("name"),
+            label=pgettext_lazy("organisation", "name"),
             accessor=indented_name,
             url_name="organisation_admin:edit",
         ),
         Column("kind", accessor="get_kind_display", label=gettext_lazy("kind")),
         Column("sector", accessor="get_sector_display", label=gettext_lazy("sector")),
-        Column("is_active", label=gettext_lazy("active")),
+        Column("is_active", label=pgettext_lazy("enabled", "active")),
     ]
     inspect_view_enabled = True
 
@@ -77,23 +79,11 @@ def register_organisation_viewset():
     return OrganisationViewSet("organisation_admin")
 
 
-# Labels of the audit log's actions (organisations.audit), for the admin's 日志 report.
-AUDIT_ACTIONS = {
-    "firesafety.member.add": gettext_lazy("Member added"),
-    "firesafety.member.role_change": gettext_lazy("Member's role changed"),
-    "firesafety.member.move": gettext_lazy("Member moved"),
-    "firesafety.member.end": gettext_lazy("Membership ended"),
-    "firesafety.member.leave": gettext_lazy("Left an organisation"),
-    "firesafety.member.deactivate": gettext_lazy("Account deactivated"),
-    "firesafety.member.reactivate": gettext_lazy("Account reopened"),
-    "firesafety.member.reset_password": gettext_lazy("Member's password reset"),
-    "firesafety.member.refused": gettext_lazy("Account action refused"),
-    "firesafety.member.phone_transfer": gettext_lazy("Phone number moved to another account"),
-    "firesafety.import.confirm": gettext_lazy("Member import confirmed"),
-}
-
-
 @hooks.register("register_log_actions")
-def register_audit_actions(actions):
-    for action, label in AUDIT_ACTIONS.items():
-        actions.register_action(action, label, label)
+def register_audit_log(actions):
+    # Wagtail's own log() calls on accounts and memberships (e.g. editing a user in the admin)
+    # land in the audit log too. Apps above this one register their records the same way.
+    actions.register_model(get_user_model(), AuditEntry)
+    actions.register_model(Membership, AuditEntry)
+    for action, label, message in audit.ACTIONS:
+        actions.register_action(action, label, message)

@@ -246,22 +246,11 @@ def _check_row(number, cell, existing, seen):
     return row
 
 
-def template_workbook():
-    """The template to fill in: the header row and three example rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def template_sheets():
+    """The template to fill in, for spreadsheets.writing: the header, three examples, notes."""
+    from spreadsheets.writing import Layout
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "题库"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in EXAMPLE_ROWS:
-        sheet.append(row)
-    sheet.column_dimensions["B"].width = 50
-    notes = workbook.create_sheet("说明")
-    for line in [
+    notes = [
         "题型：单选、多选或判断。",
         "答案：选项字母，如 B；多选题写全部正确选项，如 ACD；判断题写 对/错 或 A/B。",
         "判断题可不填选项，默认“正确”“错误”。",
@@ -269,6 +258,9 @@ def template_workbook():
         "难度：1 易，2 中，3 难；不填为 2。",
         "解析：写明依据（法律条款或标准编号）。",
         "已在题库中的题目（题干相同）不会重复导入。",
-    ]:
-        notes.append([line])
-    return workbook
+    ]
+    widths = [10, 50]  # the stem (column B) is the long one
+    return [
+        ("题库", [COLUMNS, *EXAMPLE_ROWS], Layout(widths=widths, bold_rows=frozenset({0}))),
+        ("说明", [[line] for line in notes]),
+    ]

@@ -106,7 +106,9 @@ class Question(index.Indexed, ClusterableModel):
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
     active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive questions are never drawn.")
+        pgettext_lazy("enabled", "active"),
+        default=True,
+        help_text=_("Inactive questions are never drawn."),
     )
     # Hash of the normalised stem: the import recognises a question it already has by it.
     stem_hash = models.CharField(max_length=64, db_index=True, editable=False)
@@ -180,7 +182,7 @@ class Quiz(ClusterableModel):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"),
+        pgettext_lazy("url", "slug"),
         max_length=100,
         unique=True,
         allow_unicode=False,

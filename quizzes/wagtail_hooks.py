@@ -2,6 +2,7 @@ import django_filters
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -58,7 +59,7 @@ class QuizViewSet(SnippetViewSet):
     menu_hook = MENU_HOOK
     list_display = [
         "title",
-        Column("slug", label=_("slug")),
+        Column("slug", label=pgettext_lazy("url", "slug")),
         "pass_mark",
         "time_limit_minutes",
         "active",

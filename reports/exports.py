@@ -1,24 +1,23 @@
 """Exports of the roll-up table and the people list: Excel and CSV (UTF-8 with BOM).
 
-Rows are produced one at a time from the database cursor and written straight out (CSV
-streams; Excel uses openpyxl's write-only mode into a temporary file), so memory does not grow
-with the number of rows.
+Rows are produced one at a time from the database cursor and written straight out through
+spreadsheets.writing, so memory does not grow with the number of rows. The people list shows
+what its page shows: the name (or the login name where there is none, as on screen) and the
+phone masked, never the login name, which for adults is the phone in full.
 """
 
-import csv
-import tempfile
+import itertools
 
-from openpyxl import Workbook
-
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from accounts.validators import mask_phone
+from accounts.validators import mask_phone, name_for_lists
+from spreadsheets import writing
 
 from .rollup import people, rollup, totals
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROGRESS_EVERY = 1000
 
 
@@ -52,8 +51,8 @@ def _table_rows(selection):
         _("People required"),
         _("Completed and valid"),
         _("Expiring within 30 days"),
-        _("In progress"),
-        _("Not started"),
+        pgettext("training status", "In progress"),
+        pgettext("training status", "Not started"),
         _("Overdue"),
         _("Completion rate (%)"),
         _("Average best quiz score"),
@@ -84,8 +83,7 @@ def people_rows_for(selection):
     from .views import STATUS_LABELS
 
     yield [
-        _("Name"),
-        _("Login name"),
+        pgettext("person", "Name"),
         _("Phone"),
         _("Status"),
         _("Overdue"),
@@ -103,8 +101,7 @@ def people_rows_for(selection):
     ):
         last = person["last_activity"]
         yield [
-            person["name"],
-            person["username"],
+            name_for_lists(person["name"], person["username"], person["phone"]),
             mask_phone(person["phone"]),
             str(STATUS_LABELS[person["status"]]),
             _("yes") if person["overdue"] else "",
@@ -117,17 +114,6 @@ def people_rows_for(selection):
         ]
 
 
-def _progress(person):
-    if not person["lessons_total"]:
-        return ""
-    return f"{person['lessons_done']}/{person['lessons_total']}"
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export_filename(what, file_format):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return f"report-{what}-{stamp}.{file_format}"
@@ -136,21 +122,23 @@ def export_filename(what, file_format):
 def write_workbook(handle, selection, user, rows, progress=None):
     """Write the header and rows into `handle` as .xlsx; returns the number of data rows.
 
-    openpyxl's write-only mode keeps one row in memory at a time; `progress(done)` is called
-    every PROGRESS_EVERY rows for the waiting page of background exports.
+    `progress(done)` is called every PROGRESS_EVERY rows for the waiting page of background
+    exports.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Report"))
-    for line in _header_lines(selection, user):
-        sheet.append(line)
-    done = -1  # the first row is the column headings
-    for row in rows:
-        sheet.append(row)
-        done += 1
-        if progress is not None and done and done % PROGRESS_EVERY == 0:
-            progress(done)
-    workbook.save(handle)
-    return max(done, 0)
+    header = _header_lines(selection, user)
+    skipped = len(header) + 1  # the header lines and the column headings are not data rows
+
+    def data_progress(done):
+        if done > skipped:
+            progress(done - skipped)
+
+    written = writing.write_xlsx(
+        handle,
+        [(_("Report"), itertools.chain(header, rows))],
+        progress=data_progress if progress is not None else None,
+        progress_every=PROGRESS_EVERY,
+    )
+    return max(written - skipped, 0)
 
 
 def export_response(selection, what, file_format, user):
@@ -160,23 +148,7 @@ def export_response(selection, what, file_format, user):
         raise Http404
     rows = _table_rows(selection) if what == "table" else people_rows_for(selection)
     filename = export_filename(what, file_format)
+    lines = itertools.chain(_header_lines(selection, user), rows)
     if file_format == "csv":
-        header = _header_lines(selection, user)
-        writer = csv.writer(_Echo())
-
-        def stream():
-            yield "\ufeff"  # Excel opens UTF-8 Chinese correctly only with the BOM
-            for line in header:
-                yield writer.writerow(line)
-            for row in rows:
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    else:
-        # FileResponse closes the file once sent, so no context manager here.
-        handle = tempfile.TemporaryFile()  # noqa: SIM115
-        write_workbook(handle, selection, user, rows)
-        handle.seek(0)
-        response = FileResponse(handle, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return writing.csv_response(filename, lines)
+    return writing.xlsx_response(filename, [(_("Report"), lines)])

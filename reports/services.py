@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notice
+from organisations import audit
 
 from .models import Reminder
 
@@ -21,8 +22,11 @@ class TooManyRecipients(ValueError):
     pass
 
 
-def send_reminders(sender, requirement, users, now=None):
-    """Notify each person once per day per requirement; returns (reminded, skipped) counts."""
+def send_reminders(sender, requirement, users, now=None, organisation=None):
+    """Notify each person once per day per requirement; returns (reminded, skipped) counts.
+
+    The batch is one audit entry in organisation (the report's, else the sender's own).
+    """
     now = now or timezone.now()
     users = list(users)
     if len(users) > MAX_RECIPIENTS:
@@ -62,6 +66,17 @@ def send_reminders(sender, requirement, users, now=None):
                 )
                 for user in to_remind
             ]
+        )
+        audit.record(
+            sender,
+            "firesafety.reminder.send",
+            instance=requirement,
+            organisation=organisation or audit.home_organisation(sender),
+            data={
+                "requirement": str(requirement),
+                "reminded": len(to_remind),
+                "skipped": len(users) - len(to_remind),
+            },
         )
         if mails:
             # Mail leaves only if the notices were stored.

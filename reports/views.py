@@ -4,27 +4,30 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from organisations import audit
 from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
 from organisations.scope import is_coordinator
+from spreadsheets.writing import XLSX_CONTENT_TYPE
 
 from . import exports
 from .background import start_people_export
 from .charts import line_dots, line_points, weekly_completions
 from .models import Export
 from .rollup import STATUSES, PeopleList, rollup, totals
-from .selection import read_selection
+from .selection import Selection, read_selection, selection_for
 from .services import MAX_RECIPIENTS, send_reminders
 
 STATUS_LABELS = {
     "completed": _("Completed"),
     "expiring": _("Expiring soon"),
-    "in_progress": _("In progress"),
-    "not_started": _("Not started"),
+    "in_progress": pgettext("training status", "In progress"),
+    "not_started": pgettext("training status", "Not started"),
     "overdue": _("Overdue"),
 }
 PEOPLE_PER_PAGE = 50
@@ -136,7 +139,27 @@ def export(request, what, file_format):
                 request.user, selection, exports.export_filename(what, file_format), count
             )
             return redirect("reports:export_status", export.pk)
-    return exports.export_response(selection, what, file_format, request.user)
+    response = exports.export_response(selection, what, file_format, request.user)
+    _record_export(request.user, selection, what, file_format)
+    return response
+
+
+def _record_export(user, selection, what, file_format, instance=None):
+    """Audit an export: what, in which format, of which scope (the report's query)."""
+    organisation = selection.organisation or audit.home_organisation(user)
+    audit.record(
+        user,
+        "firesafety.export.download",
+        instance=instance or selection.organisation or selection.requirement,
+        organisation=organisation,
+        data={
+            "what": f"report.{what}",
+            "format": file_format,
+            "scope": selection.organisation.full_name() if selection.organisation else "",
+            "requirement": str(selection.requirement or ""),
+            "query": selection.query(),
+        },
+    )
 
 
 @login_required
@@ -155,8 +178,14 @@ def export_download(request, pk):
         handle = export.file.open("rb")
     except FileNotFoundError as gone:
         raise Http404 from gone
+    try:
+        # Re-read with today's scope, so that the entry says what the file covered.
+        selection = selection_for(request.user, QueryDict(export.query))
+    except Http404:
+        selection = Selection(visible=None, requirements=[])
+    _record_export(request.user, selection, export.what, "xlsx", instance=export)
     return FileResponse(
-        handle, as_attachment=True, filename=export.filename, content_type=exports.XLSX
+        handle, as_attachment=True, filename=export.filename, content_type=XLSX_CONTENT_TYPE
     )
 
 
@@ -206,7 +235,9 @@ def _remind(request, selection, rows):
         messages.warning(request, _("Choose at least one person to remind."))
     else:
         users = get_user_model().objects.filter(pk__in=chosen)
-        reminded, skipped = send_reminders(request.user, selection.requirement, users)
+        reminded, skipped = send_reminders(
+            request.user, selection.requirement, users, organisation=selection.organisation
+        )
         messages.success(
             request,
             _("%(reminded)s reminded; %(skipped)s already reminded in the last 24 hours.")

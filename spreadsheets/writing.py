@@ -13,12 +13,16 @@ file), so memory does not grow with the number of rows.
 import csv
 import datetime
 import decimal
+import io
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -27,6 +31,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # What openpyxl refuses (its ILLEGAL_CHARACTERS_RE), plus DEL: C0 controls except \t \n \r.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Excel refuses these in sheet titles (openpyxl raises ValueError).
+_TITLE_ILLEGAL = re.compile(r"[\\*?:/\[\]]")
 NUMBER_TYPES = (int, float, decimal.Decimal)
 
 
@@ -67,13 +73,27 @@ def csv_cell(value):
     return value
 
 
-def _xlsx_cell(sheet, value):
+@dataclass(frozen=True)
+class Layout:
+    """How an xlsx sheet looks: column widths, bold rows (by index from 0), frozen panes."""
+
+    widths: Sequence[float] = ()
+    bold_rows: frozenset = field(default_factory=frozenset)
+    freeze: str | None = None
+
+
+BOLD = Font(bold=True)
+
+
+def _xlsx_cell(sheet, value, bold=False):
     value = safe_value(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and is_formula_like(value):
         # openpyxl turns a string starting with "=" into a formula; the explicit string type
         # keeps it text (and Excel shows it as typed).
         cell.data_type = "s"
+    if bold:
+        cell.font = BOLD
     return cell
 
 
@@ -95,21 +115,27 @@ def csv_lines(rows: Iterable[Sequence]):
 def csv_response(filename, rows):
     """A streamed CSV download of rows (header lines included in rows)."""
     response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(response, filename)
 
 
 def write_xlsx(handle, sheets, progress=None, progress_every=1000):
-    """Write sheets — (title, rows) pairs — as an .xlsx into handle; returns rows written.
+    """Write sheets — (title, rows) or (title, rows, Layout) — as an .xlsx into handle.
 
-    progress(done) is called every progress_every rows (background exports show it).
+    Returns the number of rows written; progress(done) is called every progress_every rows
+    (background exports show it).
     """
     workbook = Workbook(write_only=True)
     done = 0
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(clean_text(title)[:31] or "Sheet")
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    for title, rows, *rest in sheets:
+        layout = rest[0] if rest else Layout()
+        sheet = workbook.create_sheet(_TITLE_ILLEGAL.sub("", clean_text(title))[:31] or "Sheet")
+        for column, width in enumerate(layout.widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        if layout.freeze:
+            sheet.freeze_panes = layout.freeze
+        for index, row in enumerate(rows):
+            bold = index in layout.bold_rows
+            sheet.append([_xlsx_cell(sheet, value, bold) for value in row])
             done += 1
             if progress is not None and done % progress_every == 0:
                 progress(done)
@@ -117,11 +143,22 @@ def write_xlsx(handle, sheets, progress=None, progress_every=1000):
     return done
 
 
+def xlsx_bytes(sheets):
+    """The .xlsx file of sheets as bytes, for small workbooks that are kept or sent whole."""
+    handle = io.BytesIO()
+    write_xlsx(handle, sheets)
+    return handle.getvalue()
+
+
+def attachment(response, filename):
+    """The response, marked as a download named filename."""
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def xlsx_response(filename, sheets):
     """An .xlsx download of sheets — (title, rows) pairs — written through a temporary file."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     write_xlsx(handle, sheets)
     handle.seek(0)
-    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(FileResponse(handle, content_type=XLSX_CONTENT_TYPE), filename)

@@ -10,10 +10,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Enrolment
 from organisations.models import Organisation
 
+from .photos import PrivatePhotoField
 from .validators import validate_photo_size
 
 MAX_HOURS_PER_DAY = 24
@@ -66,7 +68,7 @@ class ServiceRecord(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for verification")
         VERIFIED = "verified", _("Verified")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("service record", "Rejected")
 
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,9 +100,8 @@ class ServiceRecord(models.Model):
     )
     place = models.CharField(_("place"), max_length=120)
     description = models.TextField(_("what was done"), max_length=1000)
-    photo = models.ImageField(
+    photo = PrivatePhotoField(
         _("photo"),
-        upload_to="volunteers/%Y/%m/",
         blank=True,
         validators=[
             FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),

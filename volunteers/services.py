@@ -8,6 +8,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import audit
+
 from .models import MAX_HOURS_PER_DAY, ServiceRecord
 
 Status = ServiceRecord.Status
@@ -78,12 +80,18 @@ def change_activity(record, *, date, kind, hours, place, description, photo=None
         check_activity(record.volunteer, record.team, date, kind, hours, exclude_pk=record.pk)
         record.date, record.kind, record.hours = date, kind, hours
         record.place, record.description = place, description
+        replaced = record.photo.name if photo else ""
         if photo:
             record.photo = photo
         record.status = Status.SUBMITTED
         record.reject_reason = ""
         record.verified_by = record.verified_at = None
-        return _save_checked(record)
+        _save_checked(record)
+        if replaced:
+            # A replaced photo is personal data nobody can reach any more: delete it.
+            storage = record.photo.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
+        return record
 
 
 @dataclass
@@ -140,10 +148,30 @@ def _decidable(coordinator, records):
 def verify_records(coordinator, records):
     """Verify the waiting records among these (never one's own); returns how many."""
     with transaction.atomic():
-        return (
+        decided = list(
             _decidable(coordinator, records)
-            .select_for_update()
-            .update(status=Status.VERIFIED, verified_by=coordinator, verified_at=timezone.now())
+            .select_for_update(of=("self",))
+            .select_related("team", "volunteer")
+        )
+        ServiceRecord.objects.filter(pk__in=[record.pk for record in decided]).update(
+            status=Status.VERIFIED, verified_by=coordinator, verified_at=timezone.now()
+        )
+        _record_decisions(coordinator, "firesafety.volunteer.verify", decided)
+    return len(decided)
+
+
+def _record_decisions(coordinator, action, records, **data):
+    """One audit entry per decided record, grouped by team (its organisation)."""
+    by_team = {}
+    for record in records:
+        by_team.setdefault(record.team, []).append(record)
+    for team, team_records in by_team.items():
+        audit.record_many(
+            coordinator,
+            action,
+            team_records,
+            organisation=team,
+            data=data,
         )
 
 
@@ -153,16 +181,19 @@ def reject_records(coordinator, records, reason):
     if not reason:
         raise ValidationError({"reason": _("Say why the record is rejected.")})
     with transaction.atomic():
-        return (
+        decided = list(
             _decidable(coordinator, records)
-            .select_for_update()
-            .update(
-                status=Status.REJECTED,
-                reject_reason=reason[:200],
-                verified_by=coordinator,
-                verified_at=timezone.now(),
-            )
+            .select_for_update(of=("self",))
+            .select_related("team", "volunteer")
         )
+        ServiceRecord.objects.filter(pk__in=[record.pk for record in decided]).update(
+            status=Status.REJECTED,
+            reject_reason=reason[:200],
+            verified_by=coordinator,
+            verified_at=timezone.now(),
+        )
+        _record_decisions(coordinator, "firesafety.volunteer.reject", decided, reason=reason[:200])
+    return len(decided)
 
 
 def set_required_course(team, course):

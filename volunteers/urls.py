@@ -8,6 +8,7 @@ urlpatterns = [
     path("volunteer/", views.my_page, name="mine"),
     path("volunteer/log/", views.log_activity, name="log"),
     path("volunteer/records/<int:pk>/edit/", views.edit_activity, name="edit"),
+    path("volunteer/records/<int:pk>/photo", views.photo, name="photo"),
     path("manage/volunteers/", views.team_list, name="teams"),
     path("manage/volunteers/<int:team_id>/", views.team, name="team"),
     path("manage/volunteers/<int:team_id>/decide/", views.decide, name="decide"),

@@ -3,19 +3,23 @@
 team outside it, or a record of another team, is a 404.
 """
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from courses.models import Certificate
+from organisations import audit
 from organisations.manage_views import coordinator_required
 from organisations.models import Membership, Organisation
 from organisations.scope import (
@@ -130,6 +134,34 @@ def edit_activity(request, pk):
             messages.success(request, _("Changed. The record waits for verification again."))
             return redirect("volunteers:mine")
     return render(request, "volunteers/log.html", {"form": form, "editing": True, "record": record})
+
+
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+@login_required
+@cache_control(private=True, max_age=3600)
+def photo(request, pk):
+    """A record's photo, for the volunteer and for coordinators whose scope holds the team."""
+    record = get_object_or_404(ServiceRecord.objects.exclude(photo=""), pk=pk)
+    own = record.volunteer_id == request.user.pk
+    if not own and not visible_organisations(request.user).filter(pk=record.team_id).exists():
+        raise Http404
+    extension = os.path.splitext(record.photo.name)[1].lower()
+    if extension not in PHOTO_TYPES:
+        raise Http404
+    try:
+        handle = record.photo.open("rb")
+    except FileNotFoundError as gone:
+        raise Http404 from gone
+    return FileResponse(
+        handle, content_type=PHOTO_TYPES[extension], filename=f"photo-{record.pk}{extension}"
+    )
 
 
 def _teams(visible):
@@ -299,7 +331,15 @@ def team_settings(request, visible, team_id):
 def export(request, visible, team_id):
     """The member table and this year's records as an Excel workbook."""
     team = _team_or_404(request, visible, team_id)
-    return exports.team_workbook(team, request.user)
+    response = exports.team_workbook(team, request.user)
+    audit.record(
+        request.user,
+        "firesafety.export.download",
+        instance=team,
+        organisation=team,
+        data={"what": "volunteers.team", "format": "xlsx", "scope": team.full_name()},
+    )
+    return response
 
 
 @login_required

@@ -199,12 +199,18 @@ MEDIA_URL = "/media/"
 # Report exports hold names and phones: outside MEDIA_ROOT, no URL, handed out by a view. The
 # web process and the task worker must both reach this directory.
 EXPORTS_ROOT = Path(env("EXPORTS_ROOT", str(BASE_DIR / "var" / "exports")))
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "exports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EXPORTS_ROOT, "base_url": None},
+    },
+    # Personal uploads (volunteers' photos): likewise outside MEDIA_ROOT, served after a check.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
 # People-list Excel exports above this many rows are written in the background with progress.

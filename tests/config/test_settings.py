@@ -13,8 +13,13 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "test-deploy-check-9f2c4e7a1b3d5f6081a2c3e4d5f60718293a4b5c6d7e8f",
     "ALLOWED_HOSTS": "firesafety.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://firesafety.example.cn",
-    # Phones are confirmed by SMS: the console backend would only log the codes (accounts.W001).
+    # A deployment sends confirmation codes by SMS (accounts.W001 otherwise).
     "SMS_BACKEND": "accounts.sms.backends.aliyun.SmsBackend",
+    "SMS_ALIYUN_ACCESS_KEY_ID": "test-key-id",
+    "SMS_ALIYUN_ACCESS_KEY_SECRET": "test-key-secret",
+    "SMS_ALIYUN_SIGN_NAME": "青浦消防",
+    "SMS_ALIYUN_TEMPLATE_CODE": "SMS_000000001",
+    "SMS_ALIYUN_TEMPLATE_REGISTRATION_ATTEMPT": "SMS_000000002",
 }
 
 

@@ -36,3 +36,24 @@ def test_no_translation_is_marked_fuzzy():
 def test_wagtail_admin_speaks_chinese(client):
     page = client.get("/admin/login/").content.decode()
     assert "登录" in page
+
+
+def test_the_project_catalogue_never_overrides_wagtails_own_translations():
+    """LOCALE_PATHS win over every app's catalogue, so a shared msgid would rename the admin."""
+    import gettext
+
+    import wagtail
+
+    with (PO_FILE.parent / "django.mo").open("rb") as handle:
+        ours = gettext.GNUTranslations(handle)._catalog
+    theirs = {}
+    for mo_file in Path(wagtail.__file__).parent.rglob("locale/zh_Hans/LC_MESSAGES/django.mo"):
+        with mo_file.open("rb") as handle:
+            for key, value in gettext.GNUTranslations(handle)._catalog.items():
+                theirs.setdefault(key, set()).add(value)
+    clashes = [
+        (key, ours[key], values)
+        for key, values in theirs.items()
+        if key and key in ours and ours[key] not in values
+    ]
+    assert clashes == []

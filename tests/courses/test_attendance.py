@@ -61,3 +61,29 @@ def test_only_coordinators_record_attendance(client, practical, responsible):
     client.force_login(responsible)
     assert client.get(f"/manage/attendance/{practical.pk}/").status_code == 403
     assert client.get("/manage/attendance/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_coordinator_cannot_record_their_own_attendance(
+    client, practical, district, responsible, unit_coordinator
+):
+    # The coordinator is also a member of the unit, so their name is on the list.
+    MembershipFactory(
+        user=unit_coordinator, organisation=district["unit"], role=Membership.Role.MANAGER
+    )
+    client.force_login(unit_coordinator)
+    page = client.get(f"/manage/attendance/{practical.pk}/", {"organisation": district["unit"].pk})
+    assert f'name="person" value="{unit_coordinator.pk}"' not in page.content.decode()
+    response = post(client, practical, district["unit"], [responsible, unit_coordinator])
+    assert response.status_code == 200
+    assert "另一位协调员登记" in response.content.decode()
+    # All or nothing: the other attendee is not recorded either.
+    assert not LessonProgress.objects.filter(lesson=practical).exists()
+    # Another coordinator of the unit records it.
+    other = UserFactory()
+    MembershipFactory(user=other, organisation=district["unit"], role=Membership.Role.COORDINATOR)
+    client.force_login(other)
+    assert post(client, practical, district["unit"], [unit_coordinator]).status_code == 302
+    assert LessonProgress.objects.filter(
+        enrolment__user=unit_coordinator, lesson=practical, completed_at__isnull=False
+    ).exists()

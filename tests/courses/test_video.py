@@ -28,6 +28,7 @@ def test_watching_in_real_time_completes_at_ninety_percent(client, video_lesson,
     client.force_login(responsible)
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
+        report(client, video_lesson, 0, 0)  # the player's report when playing starts
         for second in range(0, 90, 5):
             traveller.move_to(start + timedelta(seconds=second + 5))
             data = report(client, video_lesson, second, second + 5).json()
@@ -75,3 +76,79 @@ def test_malformed_reports_are_refused(client, video_lesson, responsible, body):
     )
     assert response.status_code == 400
     assert not LessonProgress.objects.exists()
+
+
+@pytest.fixture
+def long_video(course):
+    return LessonPageFactory(parent=course, slug="long", kind="video", video_duration_seconds=600)
+
+
+@pytest.mark.django_db
+def test_made_up_spans_cannot_finish_a_600_second_video_in_12_seconds(
+    client, long_video, responsible
+):
+    client.force_login(responsible)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        report(client, long_video, 0, 0)
+        # 40 reports of 15 s each, 0.3 s apart: 600 s "played" in 12 s.
+        for number in range(40):
+            traveller.move_to(start + timedelta(seconds=0.3 * (number + 1)))
+            data = report(client, long_video, 15 * number, 15 * (number + 1)).json()
+    assert data["watched"] <= 12.5
+    assert data["completed"] is False
+
+
+@pytest.mark.django_db
+def test_playing_at_double_speed_is_credited_at_real_time(client, long_video, responsible):
+    client.force_login(responsible)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        report(client, long_video, 0, 0)
+        # The whole video "played" in 300 s: reports every 5 s, each claiming 10 s.
+        for number in range(60):
+            traveller.move_to(start + timedelta(seconds=5 * (number + 1)))
+            data = report(client, long_video, 10 * number, 10 * (number + 1)).json()
+    assert data["watched"] <= 300
+    assert data["completed"] is False
+
+
+@pytest.mark.django_db
+def test_finishing_needs_ninety_percent_of_the_length_in_real_time(client, long_video, responsible):
+    client.force_login(responsible)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        report(client, long_video, 0, 0)
+        for number in range(108):
+            traveller.move_to(start + timedelta(seconds=5 * (number + 1)))
+            data = report(client, long_video, 5 * number, 5 * (number + 1)).json()
+            if number == 106:
+                assert data["completed"] is False  # 535 s of real time: not yet 540
+    assert data["completed"] is True
+    assert data["watched"] == 540
+
+
+@pytest.mark.django_db
+def test_time_away_is_credited_only_up_to_the_cap(client, long_video, responsible):
+    client.force_login(responsible)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        report(client, long_video, 0, 0)
+        traveller.move_to(start + timedelta(days=1))  # the tab left open overnight
+        data = report(client, long_video, 0, 600).json()
+    assert data["watched"] == 60
+    assert data["completed"] is False
+
+
+@pytest.mark.django_db
+def test_the_migration_credits_what_was_watched_before(client, long_video, responsible):
+    import importlib
+
+    from django.apps import apps
+
+    client.force_login(responsible)
+    report(client, long_video, 0, 0)
+    LessonProgress.objects.update(video_watched=[[0, 100], [200, 250]], video_credit_seconds=0)
+    migration = importlib.import_module("courses.migrations.0005_watch_credit")
+    migration.credit_what_was_watched(apps, None)
+    assert LessonProgress.objects.get().video_credit_seconds == 150

@@ -48,7 +48,7 @@ def upload(client, file):
 def test_template_download_has_the_columns(admin_client):
     response = admin_client.get(URL + "?template=1")
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     assert [c.value for c in sheet[1]] == COLUMNS
 
 

@@ -58,12 +58,26 @@ def test_export_to_excel(editor_client, misleading_quiz):
     response = editor_client.get(
         reverse("quizzes_quiz_statistics", args=[quiz.pk]) + "?export=xlsx"
     )
-    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
     assert rows[1][0] == "误导性的题目？" and rows[2][6] == 3
     summary = editor_client.get(reverse("quizzes_statistics") + "?export=xlsx")
-    assert list(load_workbook(BytesIO(summary.content)).active.values)[1][:2] == ("统计测验", 4)
+    summary_rows = list(load_workbook(BytesIO(b"".join(summary.streaming_content))).active.values)
+    assert summary_rows[1][:2] == ("统计测验", 4)
 
 
 def test_statistics_need_permission(client, misleading_quiz):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("quizzes_statistics")).status_code in (302, 403)
+
+
+def test_a_stem_like_a_formula_is_text_in_the_statistics_export(editor_client, misleading_quiz):
+    quiz, question = misleading_quiz
+    question.stem = '=HYPERLINK("http://evil.example","点我")\x07'
+    question.save()
+    response = editor_client.get(
+        reverse("quizzes_quiz_statistics", args=[quiz.pk]) + "?export=xlsx"
+    )
+    assert response.status_code == 200
+    cell = load_workbook(BytesIO(b"".join(response.streaming_content))).active["A2"]
+    assert cell.value == '=HYPERLINK("http://evil.example","点我")'
+    assert cell.data_type == "s"

