@@ -6,7 +6,7 @@ from django.core import checks
 NOT_SENDING = ("accounts.sms.backends.console.", "accounts.sms.backends.locmem.")
 
 
-@checks.register()
+@checks.register(checks.Tags.security, deploy=True)
 def sms_backend_sends_in_production(app_configs, **kwargs):
     """Warn when production settings would not send confirmation codes by SMS."""
     if getattr(settings, "IS_PRODUCTION", False) and settings.SMS_BACKEND.startswith(NOT_SENDING):

@@ -60,6 +60,13 @@ def test_production_refuses_to_start_without_its_security_settings(missing):
     assert missing in result.stderr
 
 
+def test_deployment_checklist_warns_when_sms_would_only_be_logged():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SMS_BACKEND"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stdout + result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
