@@ -38,12 +38,15 @@ DETAIL_LABELS = {
     "alert": pgettext_lazy("audit detail", "alert"),
     "recipients": pgettext_lazy("audit detail", "units"),
     "lesson": pgettext_lazy("audit detail", "lesson"),
+    "attempted": pgettext_lazy("audit detail", "attempted"),
     "reason": pgettext_lazy("audit detail", "reason"),
     "code": pgettext_lazy("audit detail", "code"),
+    "from_organisation_id": pgettext_lazy("audit detail", "from organisation"),
+    "to_organisation_id": pgettext_lazy("audit detail", "to organisation"),
+    "old_role": pgettext_lazy("audit detail", "previous role"),
     "role": pgettext_lazy("audit detail", "role"),
     "from": pgettext_lazy("audit detail", "from"),
     "to": pgettext_lazy("audit detail", "to"),
-    "attempted": pgettext_lazy("audit detail", "attempted"),
     "existing_account": pgettext_lazy("audit detail", "existing account"),
     "rows": pgettext_lazy("audit detail", "rows"),
     "create": pgettext_lazy("audit detail", "new accounts"),
@@ -51,9 +54,6 @@ DETAIL_LABELS = {
     "update": pgettext_lazy("audit detail", "changed"),
     "unchanged": pgettext_lazy("audit detail", "unchanged"),
     "error": pgettext_lazy("audit detail", "errors"),
-    "old_role": pgettext_lazy("audit detail", "previous role"),
-    "from_organisation_id": pgettext_lazy("audit detail", "from organisation"),
-    "to_organisation_id": pgettext_lazy("audit detail", "to organisation"),
 }
 ORGANISATION_KEYS = ("from_organisation_id", "to_organisation_id")
 # Internal keys that mean nothing to a reader.
@@ -158,9 +158,14 @@ def _organisation_names(entries):
     return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
+# Details are shown in this order, not the stored one: PostgreSQL's jsonb keeps no key order.
+DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
+
+
 def _details(data, organisation_names):
     shown = []
-    for key, value in (data or {}).items():
+    items = sorted((data or {}).items(), key=lambda item: (DETAIL_ORDER.get(item[0], 999), item[0]))
+    for key, value in items:
         if key in HIDDEN_DETAILS or value in ("", None, [], {}):
             continue
         if key == "what":
