@@ -17,15 +17,15 @@ class ActionRefused(PermissionDenied):
     """The actor has no authority over this person; the message says why."""
 
 
-class MembershipAction:
-    """An action on the person holding `membership`, by `actor`."""
+class PersonAction:
+    """An action by `actor` on `person`'s account, in `organisation` (if any) for the audit log."""
 
     action = ""
 
-    def __init__(self, actor, membership):
+    def __init__(self, actor, person, organisation=None):
         self.actor = actor
-        self.membership = membership
-        self.person = membership.user
+        self.person = person
+        self.organisation = organisation
 
     def check(self):
         reason = authority_refusal(self.actor, self.person)
@@ -34,8 +34,8 @@ class MembershipAction:
                 self.actor,
                 "firesafety.member.refused",
                 instance=self.person,
-                organisation=self.membership.organisation,
-                data={"attempted": self.action, "reason": reason},
+                organisation=self.organisation,
+                data={"attempted": self.action, "reason": str(reason)},
             )
             raise ActionRefused(reason)
 
@@ -47,13 +47,24 @@ class MembershipAction:
                 self.actor,
                 self.action,
                 instance=self.person,
-                organisation=self.membership.organisation,
+                organisation=self.organisation,
                 data=self.audit_data(result),
             )
         return result
 
     def _execute(self):
         raise NotImplementedError
+
+    def audit_data(self, result):
+        return {}
+
+
+class MembershipAction(PersonAction):
+    """An action on the person holding `membership`, by `actor`."""
+
+    def __init__(self, actor, membership):
+        super().__init__(actor, membership.user, membership.organisation)
+        self.membership = membership
 
     def audit_data(self, result):
         return {"membership_id": self.membership.pk, "role": self.membership.role}

@@ -217,6 +217,7 @@ def member_detail(request, visible, pk):
         .order_by("-started_at", "-pk")
     )
     refusal = authority_refusal(request.user, person, visible)
+    claim = services.pending_phone_claim(person) if refusal is None else None
     return render(
         request,
         "organisations/manage/member.html",
@@ -230,6 +231,7 @@ def member_detail(request, visible, pk):
             "role_form": ChangeRoleForm(initial={"role": membership.role}),
             "may_manage_person": refusal is None,
             "authority_refusal": refusal,
+            "phone_claim": claim and {"phone": mask_phone(claim[0]), "holder": claim[1]},
         },
     )
 
@@ -332,3 +334,25 @@ def reset_password(request, visible, pk):
     membership = get_visible_membership_or_404(request.user, pk, visible=visible)
     password = account_actions.ResetPassword(request.user, membership).execute()
     return _one_time_password_page(request, membership, password, created=False)
+
+
+@require_POST
+@coordinator_required
+def move_proven_phone(request, visible, pk):
+    """Give the person the phone they proved by SMS, taking it from the account that held it.
+
+    Only a coordinator with authority over both people may (services.transfer_phone decides).
+    """
+    membership = get_visible_membership_or_404(request.user, pk, visible=visible)
+    claim = services.pending_phone_claim(membership.user)
+    if claim is None:
+        messages.error(request, _("There is no proven phone number to move to this person."))
+        return redirect("organisations:manage_member", pk=membership.pk)
+    _phone, holder = claim
+    try:
+        services.transfer_phone(request.user, holder, membership.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The phone number now belongs to this person's account."))
+    return redirect("organisations:manage_member", pk=membership.pk)

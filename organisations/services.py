@@ -283,6 +283,26 @@ class PhoneTransferRefused(PermissionDenied):
 
 
 @transaction.atomic
+def pending_phone_claim(person):
+    """(phone, holder) when person proved by SMS lately a phone that another account holds."""
+    User = get_user_model()
+    proved = (
+        PhoneCode.objects.filter(
+            purpose=PhoneCode.Purpose.CHANGE_PHONE,
+            user=person,
+            used_at__gte=timezone.now() - PHONE_PROOF_KEPT,
+        )
+        .exclude(phone=person.phone or "")
+        .order_by("-used_at")
+        .values_list("phone", flat=True)
+        .first()
+    )
+    if proved is None:
+        return None
+    holder = User.objects.filter(phone=proved).exclude(pk=person.pk).first()
+    return (proved, holder) if holder is not None else None
+
+
 def transfer_phone(actor, from_person, to_person):
     """Move a phone from one account to another: only a coordinator over both people may.
 

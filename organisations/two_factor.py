@@ -4,14 +4,10 @@ accounts does the second factor; this module tells it which coordinators must us
 holds the reset (after a lost phone), which needs authority over the person and an audit entry.
 """
 
-from django.db import transaction
-
 from accounts import two_factor
 
-from . import audit
-from .account_actions import ActionRefused
+from .account_actions import PersonAction
 from .models import Membership, Organisation
-from .scope import authority_refusal
 
 RESET_ACTION = "firesafety.two_factor.reset"
 
@@ -37,33 +33,17 @@ def coordinates_wide_area(user):
     )
 
 
-class ResetTwoFactor:
+class ResetTwoFactor(PersonAction):
     """Remove a person's authenticator app and recovery codes, so they can set it up again.
 
-    Like the actions in account_actions, but on a person rather than a membership: a
-    superuser also resets editors, who belong to no organisation.
+    On a person rather than a membership: a superuser also resets editors, who belong to no
+    organisation.
     """
 
-    def __init__(self, actor, person):
-        self.actor = actor
-        self.person = person
+    action = RESET_ACTION
 
-    def check(self):
-        reason = authority_refusal(self.actor, self.person)
-        if reason is not None:
-            audit.record(
-                self.actor,
-                "firesafety.member.refused",
-                instance=self.person,
-                data={"attempted": RESET_ACTION, "reason": str(reason)},
-            )
-            raise ActionRefused(reason)
+    def _execute(self):
+        return two_factor.remove_second_factor(self.person)
 
-    def execute(self):
-        self.check()
-        with transaction.atomic():
-            removed = two_factor.remove_second_factor(self.person)
-            audit.record(
-                self.actor, RESET_ACTION, instance=self.person, data={"devices_removed": removed}
-            )
-        return removed
+    def audit_data(self, result):
+        return {"devices_removed": result}

@@ -36,6 +36,11 @@ urlpatterns = [
         manage_views.reset_password,
         name="manage_reset_password",
     ),
+    path(
+        "manage/members/<id:pk>/move-phone/",
+        manage_views.move_proven_phone,
+        name="manage_move_proven_phone",
+    ),
     path("manage/audit/", audit_views.audit_log, name="manage_audit"),
     path("manage/audit/export/", audit_views.audit_export, name="manage_audit_export"),
     path(

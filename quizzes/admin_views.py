@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -149,8 +150,18 @@ def question_statistics(quiz):
     return rows
 
 
+def _unwrapped(instance):
+    """request.user is a lazy proxy (twice, with django-otp); Wagtail's log registry looks the
+    log model up by the object's real type, and silently logs nothing for a proxy."""
+    while isinstance(instance, SimpleLazyObject):
+        instance.pk  # noqa: B018 - evaluates the proxy
+        instance = instance._wrapped
+    return instance
+
+
 def _log_export(user, instance, what):
     """Exports are audited through Wagtail's log: courses files quizzes in the audit log."""
+    instance = _unwrapped(instance)
     log(
         instance=instance,
         action="firesafety.export.download",

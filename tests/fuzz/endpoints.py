@@ -158,6 +158,7 @@ SOURCES = {
     "organisations:manage_join_codes": {"pk": "organisation"},
     "organisations:leave_membership": {"pk": "own_membership"},
     "organisations:manage_member": {"pk": "membership"},
+    "organisations:manage_move_proven_phone": {"pk": "membership"},
     "organisations:manage_change_role": {"pk": "membership"},
     "organisations:manage_move_member": {"pk": "membership"},
     "organisations:manage_end_membership": {"pk": "membership"},

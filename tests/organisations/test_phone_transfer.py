@@ -3,6 +3,7 @@
 import pytest
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notice, PhoneCode
@@ -98,3 +99,62 @@ def test_nothing_to_move_is_an_error(tree, people):
     holder.save()
     with pytest.raises(ValidationError):
         transfer_phone(coordinator_of(tree["town"]), holder, owner)
+
+
+def proved_by(person, phone=PHONE):
+    PhoneCode.objects.create(
+        phone=phone,
+        purpose=PhoneCode.Purpose.CHANGE_PHONE,
+        code_hash="x",
+        user=person,
+        expires_at=timezone.now(),
+        used_at=timezone.now(),
+    )
+
+
+def membership_of(person):
+    return Membership.objects.current().get(user=person)
+
+
+def test_the_member_page_offers_the_proven_phone_and_moves_it(client, tree, people):
+    holder, owner = people
+    proved_by(owner)
+    client.force_login(coordinator_of(tree["town"], name="镇协调员"))
+    url = reverse("organisations:manage_member", args=[membership_of(owner).pk])
+
+    page = client.get(url).content.decode()
+    assert "139****5678" in page and "占用者" in page
+    response = client.post(
+        reverse("organisations:manage_move_proven_phone", args=[membership_of(owner).pk])
+    )
+
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    holder.refresh_from_db()
+    assert (owner.phone, holder.phone) == (PHONE, None)
+    assert owner.phone_is_verified
+
+
+def test_moving_a_phone_from_someone_outside_the_authority_is_403(client, tree, people):
+    holder, owner = people
+    MembershipFactory(user=holder, organisation=tree["other_unit"], role=Membership.Role.STAFF)
+    proved_by(owner)
+    client.force_login(coordinator_of(tree["town"]))
+
+    response = client.post(
+        reverse("organisations:manage_move_proven_phone", args=[membership_of(owner).pk])
+    )
+
+    assert response.status_code == 403
+    owner.refresh_from_db()
+    assert owner.phone == "13700000001"
+
+
+def test_no_proven_phone_means_nothing_to_move(client, tree, people):
+    _holder, owner = people
+    client.force_login(coordinator_of(tree["town"]))
+    response = client.post(
+        reverse("organisations:manage_move_proven_phone", args=[membership_of(owner).pk]),
+        follow=True,
+    )
+    assert "没有可转移给此人" in response.content.decode()

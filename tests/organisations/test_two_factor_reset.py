@@ -6,9 +6,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.urls import reverse
 
-from wagtail.models import ModelLogEntry
-
 from accounts.two_factor import has_two_factor
+from organisations.models import AuditEntry
 from tests.accounts.two_factor_helpers import enrol
 from tests.factories import UserFactory
 from tests.organisations.conftest import member
@@ -34,7 +33,7 @@ def test_a_superuser_resets_an_editors_second_factor_and_it_is_audited(client, h
     assert not has_two_factor(editor)
     assert not TOTPDevice.objects.filter(user=editor).exists()
     assert not StaticDevice.objects.filter(user=editor).exists()
-    entry = ModelLogEntry.objects.get(action=RESET)
+    entry = AuditEntry.objects.get(action=RESET)
     assert entry.user_id == admin.pk and entry.object_id == str(editor.pk)
     assert entry.data["devices_removed"] == 2
 
@@ -47,7 +46,7 @@ def test_a_town_coordinator_resets_a_member_of_the_town(client, world, home_page
     client.force_login(town)
     assert client.post(reset_url(person)).status_code == 302
     assert not has_two_factor(person)
-    assert ModelLogEntry.objects.filter(action=RESET, user_id=town.pk).count() == 1
+    assert AuditEntry.objects.filter(action=RESET, user_id=town.pk).count() == 1
 
 
 @pytest.mark.django_db
@@ -66,9 +65,9 @@ def test_a_coordinator_without_authority_gets_403_and_nothing_changes(client, wo
     response = client.post(reset_url(person))
     assert response.status_code == 403
     assert has_two_factor(person)
-    refusal = ModelLogEntry.objects.get(action="firesafety.member.refused")
+    refusal = AuditEntry.objects.get(action="firesafety.member.refused")
     assert refusal.data["attempted"] == RESET
-    assert not ModelLogEntry.objects.filter(action=RESET).exists()
+    assert not AuditEntry.objects.filter(action=RESET).exists()
 
 
 @pytest.mark.django_db
