@@ -38,3 +38,6 @@ if settings.DEBUG:
 
 # Wagtail's page serving catches everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database error outside any view (a middleware's) answers the 503 page too (config/faults.py).
+handler500 = "config.faults.server_error"

@@ -189,6 +189,7 @@ def campaign_schools(campaign, target_path):
 
 def public_board(campaign):
     """Counts and rates per school for everyone to see; cached a minute to survive a rush."""
+    # Without the cache (Redis down: a miss, config/cache.py) the board is computed each time.
     key = f"campaign-board:{campaign.pk}"
     board = cache.get(key)
     if board is None:

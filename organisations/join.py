@@ -21,6 +21,12 @@ from .services import PROVEN_PHONE_ROLES
 
 # Wrong codes per address per window before /join/ answers 429: enough for typing mistakes,
 # far too few to guess one of 25**8 codes.
+# These throttles (and the POST counters below) fail open when the cache cannot be reached
+# (config/cache.py counts a lost counter as a fresh one): while Redis is down a guesser gets a
+# few minutes at 25**8 codes, which is nothing, whereas failing closed would refuse every class
+# registering that morning. The limits that protect people (SMS codes per phone and address,
+# tries per code) are counted in the database by accounts.phone_codes and do not fail open;
+# nor does the sign-in lockout, which django-axes counts in the database.
 WRONG_CODE_LIMIT = 10
 WRONG_CODE_WINDOW_SECONDS = 60
 # POSTs to /join/ (registration, codes, joining) per address and per phone: (count, seconds).

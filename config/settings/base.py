@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view's database error answers a 503 (config/faults.py; handler500 covers middleware's).
+    "config.faults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -118,26 +120,38 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite unless DATABASE_URL names another (PostgreSQL in production).
+# Database: SQLite unless DATABASE_URL names another (PostgreSQL in production). Persistent
+# connections are checked before each request reuses them, so that a PostgreSQL restart costs
+# only the requests in flight (answered by config.faults with a 503), not every worker's next one.
+_conn_max_age = int(env("DATABASE_CONN_MAX_AGE", "0"))
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=_conn_max_age,
+        conn_health_checks=_conn_max_age > 0,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: local memory and database sessions, or Redis for both when REDIS_URL is set.
+# Cache and sessions: local memory, or Redis when REDIS_URL is set. Sessions are written to the
+# database either way (with Redis, read through it), so a Redis restart signs nobody out. The
+# Redis cache is disposable (config/cache.py): unreachable, it is a miss, and a short socket
+# timeout keeps a hung Redis from hanging every worker.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    _cache_timeout = float(env("CACHE_SOCKET_TIMEOUT", "0.25"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.DisposableRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "firesafety"),
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_timeout,
+                "socket_timeout": _cache_timeout,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

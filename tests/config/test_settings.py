@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -96,11 +97,41 @@ def test_tasks_run_immediately_in_tests():
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set: Redis not in use")
-def test_redis_url_switches_cache_and_sessions_to_redis():
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+def test_redis_url_switches_cache_to_redis_and_sessions_through_it():
+    assert settings.CACHES["default"]["BACKEND"] == "config.cache.DisposableRedisCache"
+    # Written to the database, read through Redis: a Redis restart signs nobody out.
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     cache.set("redis-round-trip", "灭火器", 10)
     assert cache.get("redis-round-trip") == "灭火器"
+
+
+def production_settings(*names, **env):
+    """The named production settings, as JSON, with PRODUCTION_ENV and env."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}, default=str))"
+    )
+    result = run_manage("shell", "-c", code, env={**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cache_is_disposable_redis_and_sessions_are_in_the_database():
+    values = production_settings("CACHES", "SESSION_ENGINE", "DATABASES", DATABASE_CONN_MAX_AGE="0")
+    cache_settings = values["CACHES"]["default"]
+    assert cache_settings["BACKEND"] == "config.cache.DisposableRedisCache"
+    assert cache_settings["LOCATION"] == PRODUCTION_ENV["REDIS_URL"]
+    # A hung Redis costs a quarter of a second, not a hung worker.
+    assert cache_settings["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    # Without persistent connections there is nothing to check.
+    assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is False
+
+
+def test_persistent_database_connections_are_checked_before_reuse():
+    values = production_settings("DATABASES", DATABASE_CONN_MAX_AGE="60")
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
 
 
 @pytest.mark.skipif(

@@ -565,3 +565,24 @@ def test_campaign_list_links_to_the_overview(client, campaign, edu_dept):
     html = client.get(reverse("courses:campaigns")).content.decode()
     assert overview_url(campaign) in html
     assert re.search(r"2026-09-01", html)
+
+
+def test_public_board_is_computed_without_the_cache_when_redis_is_down(
+    client, pupils, campaign, settings, caplog, monkeypatch
+):
+    from config import cache as disposable
+
+    monkeypatch.setattr(disposable, "_last_logged", float("-inf"))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.DisposableRedisCache",
+            "LOCATION": "redis://127.0.0.1:6390/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    caplog.set_level("WARNING", logger="config.cache")
+    for _ in range(2):
+        response = client.get(campaign.url)
+        assert response.status_code == 200
+        assert response.context["board"]["total"].completed == 4
+    assert [r.name for r in caplog.records if r.name == "config.cache"] == ["config.cache"]
