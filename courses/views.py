@@ -70,9 +70,10 @@ def video_progress(request, lesson_id):
     """The player's report of what it played since the last report."""
     lesson, _course = _open_lesson_or_404(request.user, lesson_id, [LessonPage.Kind.VIDEO])
     try:
+        # RecursionError: json.loads of deeply nested brackets ("[[[[…") would end in a 500.
         data = json.loads(request.body or b"{}")
         start, end, position = float(data["start"]), float(data["end"]), float(data["position"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JsonResponse({"error": _("Malformed progress report.")}, status=400)
     progress = services.record_video_progress(request.user, lesson, start, end, position)
     return JsonResponse(

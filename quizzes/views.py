@@ -127,11 +127,12 @@ def save_answer_view(request, pk):
     attempt = _own_attempt(request, pk)
     if request.content_type == "application/json":
         try:
+            # RecursionError: json.loads of deeply nested brackets ("[[[[…") would end in a 500.
             data = json.loads(request.body or b"{}")
             question_id, choice_ids = data["question"], data.get("choices") or []
             if not isinstance(choice_ids, list):
                 raise TypeError
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return _json_error(_("The answer is not well formed."), 400)
     else:
         question_id = request.POST.get("question")
