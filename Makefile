@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format messages demo serve clean
+.PHONY: run test lint contracts format messages demo serve clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,15 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The layering of README.md ("Architecture"), as import-linter contracts in pyproject.toml.
+contracts: $(VENV)/.dev
+	$(VENV)/bin/lint-imports --no-cache
+
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: $(VENV)/.dev lint messages
+test: $(VENV)/.dev lint contracts messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "*** chromium not found at $(CHROMIUM): the browser tests (tests/e2e) will be SKIPPED."; \

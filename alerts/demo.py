@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from editorial.demo import default_site_root
 from handbooks.models import HandbookPage
-from home.models import HomePage
 from organisations.models import Membership, Organisation
 
 from . import services
@@ -88,7 +88,7 @@ def _risk_alert(data):
 
 def load():
     """Create what is missing; running it again changes nothing."""
-    home = HomePage.objects.first()
+    home = default_site_root()
     if home is None:
         return
     with transaction.atomic():

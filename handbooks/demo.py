@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from home.models import HomePage
+from editorial.demo import default_site_root
 
 from .demo_content import HANDBOOKS
 from .models import HandbookIndexPage, HandbookPage
@@ -40,7 +40,7 @@ def sections_stream(sections):
 
 def load():
     """Create the index and any missing handbook; existing pages are left as editors made them."""
-    home = HomePage.objects.first()
+    home = default_site_root()
     if home is None:
         return
     with transaction.atomic():
