@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from editorial.charts import bar_chart
 from organisations.models import JoinCode, Membership, Organisation
 from organisations.scope import coordinator_scope
 
@@ -82,14 +84,24 @@ _PARTICIPATION_SQL = """
            COUNT(DISTINCT m.user_id) AS students,
            COUNT(DISTINCT CASE WHEN e.completed_at >= %s AND e.completed_at <= %s
                                THEN e.user_id END) AS completed
-    FROM organisations_membership m
-    JOIN organisations_organisation o ON o.id = m.organisation_id
-    JOIN accounts_user u ON u.id = m.user_id
-    LEFT JOIN courses_enrolment e ON e.user_id = m.user_id AND e.course_id = %s
+    FROM {membership} m
+    JOIN {organisation} o ON o.id = m.organisation_id
+    JOIN {user} u ON u.id = m.user_id
+    LEFT JOIN {enrolment} e ON e.user_id = m.user_id AND e.course_id = %s
     WHERE m.role = %s AND m.ended_at IS NULL AND u.is_active = %s AND o.is_active = %s
       AND o.path LIKE %s AND LENGTH(o.path) >= {length}
     GROUP BY SUBSTR(o.path, 1, {length})
 """
+
+
+def _tables():
+    """The tables of the raw SQL here, as the models name them."""
+    return {
+        "membership": Membership._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "user": get_user_model()._meta.db_table,
+        "enrolment": Enrolment._meta.db_table,
+    }
 
 
 def _common_path(paths):
@@ -107,7 +119,7 @@ def _participation_by_path(rows_orgs, campaign):
     paths = [org.path for org in rows_orgs]
     lengths = sorted({len(path) for path in paths})
     params = [start, end, campaign.course_id, STUDENT, True, True, f"{_common_path(paths)}%"]
-    sql = " UNION ALL ".join(_PARTICIPATION_SQL.format(length=int(n)) for n in lengths)
+    sql = " UNION ALL ".join(_PARTICIPATION_SQL.format(length=int(n), **_tables()) for n in lengths)
     with connection.cursor() as cursor:
         cursor.execute(sql, params * len(lengths))
         return {prefix: (students, completed) for prefix, students, completed in cursor}
@@ -123,10 +135,11 @@ def _students_under_sql(rows_orgs):
         f"SUBSTR(o.path, 1, {int(length)}) IN ({', '.join(['%s'] * len(group))})"
         for length, group in sorted(by_length.items())
     )
+    tables = _tables()
     sql = (
-        "SELECT m.user_id FROM organisations_membership m "
-        "JOIN organisations_organisation o ON o.id = m.organisation_id "
-        "JOIN accounts_user u ON u.id = m.user_id "
+        f"SELECT m.user_id FROM {tables['membership']} m "
+        f"JOIN {tables['organisation']} o ON o.id = m.organisation_id "
+        f"JOIN {tables['user']} u ON u.id = m.user_id "
         "WHERE m.role = %s AND m.ended_at IS NULL AND u.is_active = %s AND o.is_active = %s "
         f"AND o.path LIKE %s AND ({under})"
     )
@@ -225,28 +238,6 @@ def daily_completions(campaign, organisations):
         days.append((day, counts.get(day, 0)))
         day += timedelta(days=1)
     return days
-
-
-def bar_chart(days, width=600, height=140, pad=20):
-    """Bars (x, y, width, height, day, count) of the daily figure, scaled into an SVG box."""
-    if not days:
-        return []
-    top = max(count for _day, count in days) or 1
-    step = (width - 2 * pad) / len(days)
-    bars = []
-    for index, (day, count) in enumerate(days):
-        bar_height = (height - 2 * pad) * count / top
-        bars.append(
-            {
-                "x": round(pad + index * step + step * 0.1, 1),
-                "y": round(height - pad - bar_height, 1),
-                "width": round(step * 0.8, 1),
-                "height": round(bar_height, 1),
-                "day": day,
-                "count": count,
-            }
-        )
-    return bars
 
 
 def class_roster(klass, campaign):
@@ -382,7 +373,7 @@ def campaign_overview(request, campaign_id):
         "level": level,
         "total": total_of(rows),
         "days": days,
-        "bars": bar_chart(days),
+        "chart": bar_chart(days),
         "days_total": sum(count for _day, count in days),
         "window_state": window_state(campaign),
     }

@@ -29,6 +29,8 @@ class Status:
         EXPIRED: _("Expired"),
         OVERDUE: _("Overdue"),
     }
+    # The statuses in which a person counts as trained for a requirement.
+    CURRENT = (COMPLETED, EXPIRING)
 
 
 def current_enrolment(user, course):
@@ -125,12 +127,20 @@ def completion_expiry(requirement, enrolment):
     return min(expiries) if expiries else None
 
 
+def completion_valid(requirement, enrolment, now=None):
+    """Whether a completed cycle still counts for the requirement (None: for the course alone)."""
+    if enrolment is None or enrolment.completed_at is None:
+        return False
+    expiry = completion_expiry(requirement, enrolment)
+    return expiry is None or expiry > (now or timezone.now())
+
+
 def requirement_status(requirement, latest, last_completed, now=None):
     """One person's status for one requirement, from their latest and last completed cycles."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     expiry = completion_expiry(requirement, last_completed)
-    if last_completed is not None and (expiry is None or expiry > now):
+    if completion_valid(requirement, last_completed, now):
         if expiry is not None and expiry - now <= EXPIRING_WITHIN:
             return Status.EXPIRING
         return Status.COMPLETED
@@ -146,19 +156,27 @@ def requirement_status(requirement, latest, last_completed, now=None):
 
 def latest_enrolments(user, course_ids):
     """{course_id: (latest enrolment, last completed enrolment)} in one query."""
+    return latest_enrolments_by_user([user.pk], course_ids).get(user.pk, {})
+
+
+def latest_enrolments_by_user(user_ids, course_ids):
+    """{user id: {course id: (latest enrolment, last completed enrolment)}} in one query."""
     result = {}
+    if not user_ids or not course_ids:
+        return result
     enrolments = (
-        Enrolment.objects.filter(user=user, course_id__in=course_ids)
+        Enrolment.objects.filter(user_id__in=user_ids, course_id__in=course_ids)
         .select_related("certificate")
-        .order_by("course_id", "-cycle")
+        .order_by("user_id", "course_id", "-cycle")
     )
     for enrolment in enrolments:
-        latest, completed = result.get(enrolment.course_id, (None, None))
+        cycles = result.setdefault(enrolment.user_id, {})
+        latest, completed = cycles.get(enrolment.course_id, (None, None))
         if latest is None:
             latest = enrolment
         if completed is None and enrolment.completed_at is not None:
             completed = enrolment
-        result[enrolment.course_id] = (latest, completed)
+        cycles[enrolment.course_id] = (latest, completed)
     return result
 
 

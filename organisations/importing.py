@@ -9,7 +9,6 @@ coordinator saw, and writes every valid row, or nothing, with bulk queries.
 
 import hashlib
 import os
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,7 +29,13 @@ from spreadsheets.writing import Layout, xlsx_bytes
 from . import audit
 from .models import Membership, Organisation
 from .scope import people_under_authority, visible_organisations
-from .services import NAME_MISMATCH, PROVEN_PHONE_ROLES, notify_added, same_name
+from .services import (
+    NAME_MISMATCH,
+    PROVEN_PHONE_ROLES,
+    generate_one_time_password,
+    notify_added,
+    same_name,
+)
 
 CHUNK = 500
 
@@ -44,13 +49,11 @@ COLUMNS = {
 REQUIRED_COLUMNS = ("name", "phone", "path", "role")
 PATH_SEPARATORS = ("／", "\\", ">")
 
-# One-time passwords: 12 random characters from 31 without look-alikes, about 59 bits: their
+# One-time passwords (services.generate_one_time_password) have about 59 random bits: their
 # strength is their randomness, not the hash's work factor. So they are hashed with few PBKDF2
 # rounds, and 10,000 accounts take seconds instead of hours at Django's default (1,000,000).
 # At first sign-in Django re-hashes at full strength (the hasher reports must_update), and the
 # person must choose a new password anyway (must_change_password).
-ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
-ONE_TIME_PASSWORD_LENGTH = 12
 ONE_TIME_PASSWORD_ITERATIONS = 100
 
 
@@ -486,12 +489,6 @@ def summarise(planned):
 
 
 # Applying --------------------------------------------------------------------------------------
-
-
-def generate_one_time_password():
-    return "".join(
-        secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _index in range(ONE_TIME_PASSWORD_LENGTH)
-    )
 
 
 def hash_one_time_passwords(passwords):

@@ -6,6 +6,7 @@ a minute with nothing to see. The task re-reads the selection from the stored qu
 the same user, so the scope is checked again when the file is written, not only when asked.
 """
 
+import logging
 import tempfile
 from datetime import timedelta
 
@@ -20,6 +21,8 @@ from django.utils import timezone, translation
 from .exports import people_rows_for, write_workbook
 from .models import Export
 from .selection import selection_for
+
+logger = logging.getLogger(__name__)
 
 
 def start_people_export(user, selection, filename, rows_total):
@@ -65,6 +68,7 @@ def write_people_export(export_id, language):
             finally:
                 handle.close()
     except Exception:
+        logger.exception("People export %s failed", export.pk)
         Export.objects.filter(pk=export.pk).update(
             status=Export.Status.FAILED, finished_at=timezone.now()
         )

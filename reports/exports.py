@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.validators import mask_phone, name_for_lists
+from courses.progress import Status
 from spreadsheets import writing
 
 from .rollup import people, rollup, totals
@@ -80,8 +81,6 @@ def _table_rows(selection):
 
 
 def people_rows_for(selection):
-    from .views import STATUS_LABELS
-
     yield [
         pgettext("person", "Name"),
         _("Phone"),
@@ -103,7 +102,7 @@ def people_rows_for(selection):
         yield [
             name_for_lists(person["name"], person["username"], person["phone"]),
             mask_phone(person["phone"]),
-            str(STATUS_LABELS[person["status"]]),
+            str(Status.LABELS[person["status"]]),
             _("yes") if person["overdue"] else "",
             f"{person['lessons_done']}/{person['lessons_total']}"
             if person["lessons_total"]

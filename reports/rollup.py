@@ -20,8 +20,20 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accounts.models import User
+from courses.models import Certificate, Enrolment, LessonProgress
 from courses.progress import EXPIRING_WITHIN, add_months
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation, PlaceType, TaggedPlaceType
+
+# Tables as the models name them (a db_table set on a model reaches the SQL below).
+MEMBERSHIP = Membership._meta.db_table
+ORGANISATION = Organisation._meta.db_table
+TAGGED_PLACE_TYPE = TaggedPlaceType._meta.db_table
+PLACE_TYPE = PlaceType._meta.db_table
+USER = User._meta.db_table
+ENROLMENT = Enrolment._meta.db_table
+LESSON_PROGRESS = LessonProgress._meta.db_table
+CERTIFICATE = Certificate._meta.db_table
 
 STATUSES = ("completed", "expiring", "in_progress", "not_started", "overdue")
 SUMMED = (
@@ -88,9 +100,9 @@ def _qualifying_sql(requirement, visible, parent_path, filters, as_of, *, homes=
         roles = ["-"]
     sql = [
         "SELECT m.user_id AS user_id, MIN(o.path) AS home" if homes else "SELECT m.user_id",
-        "FROM organisations_membership m",
-        "JOIN organisations_organisation o ON o.id = m.organisation_id",
-        "JOIN accounts_user u ON u.id = m.user_id",
+        f"FROM {MEMBERSHIP} m",
+        f"JOIN {ORGANISATION} o ON o.id = m.organisation_id",
+        f"JOIN {USER} u ON u.id = m.user_id",
         "WHERE u.is_active = %s AND o.is_active = %s",
         "AND m.started_at <= %s AND (m.ended_at IS NULL OR m.ended_at > %s)",
         f"AND m.role IN ({', '.join(['%s'] * len(roles))})",
@@ -107,8 +119,8 @@ def _qualifying_sql(requirement, visible, parent_path, filters, as_of, *, homes=
         params.append(filters.sector)
     if filters.place_type:
         sql.append(
-            "AND EXISTS (SELECT 1 FROM organisations_taggedplacetype t "
-            "JOIN organisations_placetype p ON p.id = t.tag_id "
+            f"AND EXISTS (SELECT 1 FROM {TAGGED_PLACE_TYPE} t "
+            f"JOIN {PLACE_TYPE} p ON p.id = t.tag_id "
             "WHERE t.content_object_id = o.id AND p.name = %s)"
         )
         params.append(filters.place_type)
@@ -151,7 +163,7 @@ def _person_sql(requirement, visible, parent_path, filters, as_of):
             AS is_started,
           MAX(CASE WHEN e.started_at <= %s THEN e.best_score END) AS best_score
         FROM ({qualifying}) q
-        LEFT JOIN courses_enrolment e ON e.user_id = q.user_id AND e.course_id = %s
+        LEFT JOIN {ENROLMENT} e ON e.user_id = q.user_id AND e.course_id = %s
         GROUP BY q.user_id, q.home
     """
     all_params = [
@@ -265,23 +277,23 @@ def _people_sql(requirement, visible, organisation, filters, as_of, lesson_ids=N
     progress, progress_params = "NULL", []
     if lesson_ids is not None:
         lessons = list(lesson_ids) or [-1]
-        progress = f"""(SELECT COUNT(*) FROM courses_lessonprogress lp
+        progress = f"""(SELECT COUNT(*) FROM {LESSON_PROGRESS} lp
             WHERE lp.completed_at IS NOT NULL AND lp.completed_at <= %s
               AND lp.lesson_id IN ({", ".join(["%s"] * len(lessons))})
               AND lp.enrolment_id = (
-                SELECT e.id FROM courses_enrolment e
+                SELECT e.id FROM {ENROLMENT} e
                 WHERE e.user_id = p.user_id AND e.course_id = %s AND e.started_at <= %s
                 ORDER BY e.cycle DESC LIMIT 1))"""
         progress_params = [as_of, *lessons, requirement.course_id, as_of]
     sql = f"""
         SELECT p.user_id, p.home, {_status_case()} AS status,
           u.name, u.phone, u.username, p.best_score, {progress} AS lessons_done,
-          (SELECT MAX(e.last_activity_at) FROM courses_enrolment e
+          (SELECT MAX(e.last_activity_at) FROM {ENROLMENT} e
              WHERE e.user_id = p.user_id AND e.course_id = %s) AS last_activity,
-          (SELECT c.code FROM courses_certificate c WHERE c.user_id = p.user_id
+          (SELECT c.code FROM {CERTIFICATE} c WHERE c.user_id = p.user_id
              AND c.course_id = %s AND c.revoked_at IS NULL ORDER BY c.issued_at DESC LIMIT 1)
             AS certificate
-        FROM ({person_sql}) p JOIN accounts_user u ON u.id = p.user_id
+        FROM ({person_sql}) p JOIN {USER} u ON u.id = p.user_id
     """
     params = [*progress_params, requirement.course_id, requirement.course_id, *params]
     if filters.status in STATUSES and filters.status != "overdue":

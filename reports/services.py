@@ -1,5 +1,7 @@
 """Reminders to people who are overdue or about to expire."""
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from accounts.models import Notice
 from organisations import audit
 
 from .models import Reminder
+
+logger = logging.getLogger(__name__)
 
 MAX_RECIPIENTS = 5000
 REMIND_AGAIN_AFTER = timedelta(hours=24)
@@ -80,5 +84,13 @@ def send_reminders(sender, requirement, users, now=None, organisation=None):
         )
         if mails:
             # Mail leaves only if the notices were stored.
-            transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+            transaction.on_commit(lambda: _mail_reminders(mails))
     return len(to_remind), len(users) - len(to_remind)
+
+
+def _mail_reminders(mails):
+    """Send the reminder mails; a mail server that fails is logged, the notices stand."""
+    try:
+        send_mass_mail(mails)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Reminder mail to %d recipients failed", len(mails))

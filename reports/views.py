@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from courses.progress import Status
 from organisations import audit
 from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
@@ -23,13 +23,6 @@ from .rollup import STATUSES, PeopleList, rollup, totals
 from .selection import Selection, read_selection, selection_for
 from .services import MAX_RECIPIENTS, send_reminders
 
-STATUS_LABELS = {
-    "completed": _("Completed"),
-    "expiring": _("Expiring soon"),
-    "in_progress": pgettext("training status", "In progress"),
-    "not_started": pgettext("training status", "Not started"),
-    "overdue": _("Overdue"),
-}
 PEOPLE_PER_PAGE = 50
 
 
@@ -41,12 +34,12 @@ def _coordinator_only(request):
 def _context(selection):
     return {
         "selection": selection,
-        "statuses": [(status, STATUS_LABELS[status]) for status in STATUSES],
+        "statuses": [(status, Status.LABELS[status]) for status in STATUSES],
         "roles": Membership.Role.choices,
         "kinds": Organisation.Kind.choices,
         "sectors": Organisation.Sector.choices,
         "place_types": PLACE_TYPES,
-        "status_labels": STATUS_LABELS,
+        "status_labels": Status.LABELS,
     }
 
 

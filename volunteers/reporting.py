@@ -13,10 +13,16 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from courses.models import Certificate, TrainingRequirement
-from courses.progress import latest_enrolments, requirement_status
+from courses.progress import (
+    Status,
+    completion_valid,
+    latest_enrolments,
+    latest_enrolments_by_user,
+    requirement_status,
+)
 from organisations.models import Membership, Organisation
 
-from .models import ServiceRecord, TeamSettings, valid_completions
+from .models import ServiceRecord, TeamSettings
 
 ZERO = Decimal("0.0")
 HOURS = DecimalField(max_digits=10, decimal_places=1)
@@ -104,13 +110,39 @@ class MemberRow:
     hours_year: Decimal
     pending_training: Decimal
     last_activity: date | None
-    training: list = field(default_factory=list)  # (requirement, status, label)
+    training: list = field(default_factory=list)  # (requirement, status)
     certificates: list = field(default_factory=list)
     required_course_done: bool = True
 
     @property
     def person(self):
         return self.membership.user
+
+
+def member_training(cycles, requirements, required_course_id, now=None):
+    """A volunteer's training for a team: ([(requirement, status)], required course done).
+
+    `cycles` is the volunteer's {course id: (latest, last completed)} (latest_enrolments); the
+    team page and the district roll-up both read training through here, renewal included.
+    """
+    training = [
+        (
+            requirement,
+            requirement_status(requirement, *cycles.get(requirement.course_id, (None, None)), now),
+        )
+        for requirement in requirements
+    ]
+    done = not required_course_id or completion_valid(
+        None, cycles.get(required_course_id, (None, None))[1], now
+    )
+    return training, done
+
+
+def is_trained(training, required_course_done):
+    """Trained: every requirement completed and not expired, and the team's own course done."""
+    return required_course_done and all(
+        status in Status.CURRENT for _requirement, status in training
+    )
 
 
 def team_members(team, now=None):
@@ -144,14 +176,9 @@ def team_members(team, now=None):
     requirements = team_requirements([team])[team.pk]
     required_course = _required_course_id(team)
     course_ids = {requirement.course_id for requirement in requirements}
-    enrolments = _enrolments_by_user(user_ids, course_ids)
-    done_required = set()
     if required_course:
-        done_required = set(
-            valid_completions(now)
-            .filter(user_id__in=user_ids, course_id=required_course)
-            .values_list("user_id", flat=True)
-        )
+        course_ids.add(required_course)
+    enrolments = latest_enrolments_by_user(user_ids, course_ids)
     certificates = {}
     for certificate in (
         Certificate.objects.filter(user_id__in=user_ids, revoked_at__isnull=True)
@@ -161,12 +188,9 @@ def team_members(team, now=None):
         certificates.setdefault(certificate.user_id, []).append(certificate)
     rows = []
     for membership in memberships:
-        cycles = enrolments.get(membership.user_id, {})
-        training = []
-        for requirement in requirements:
-            latest, completed = cycles.get(requirement.course_id, (None, None))
-            status = requirement_status(requirement, latest, completed, now)
-            training.append((requirement, status))
+        training, required_course_done = member_training(
+            enrolments.get(membership.user_id, {}), requirements, required_course, now
+        )
         rows.append(
             MemberRow(
                 membership=membership,
@@ -176,7 +200,7 @@ def team_members(team, now=None):
                 last_activity=membership.last_activity,
                 training=training,
                 certificates=certificates.get(membership.user_id, []),
-                required_course_done=not required_course or membership.user_id in done_required,
+                required_course_done=required_course_done,
             )
         )
     return rows, requirements
@@ -186,26 +210,6 @@ def _required_course_id(team):
     return (
         TeamSettings.objects.filter(team=team).values_list("required_course_id", flat=True).first()
     )
-
-
-def _enrolments_by_user(user_ids, course_ids):
-    """{user id: {course id: (latest, last completed)}} in one query."""
-    from courses.models import Enrolment
-
-    result = {}
-    if not user_ids or not course_ids:
-        return result
-    for enrolment in Enrolment.objects.filter(
-        user_id__in=user_ids, course_id__in=course_ids
-    ).order_by("user_id", "course_id", "-cycle"):
-        cycles = result.setdefault(enrolment.user_id, {})
-        latest, completed = cycles.get(enrolment.course_id, (None, None))
-        if latest is None:
-            latest = enrolment
-        if completed is None and enrolment.completed_at is not None:
-            completed = enrolment
-        cycles[enrolment.course_id] = (latest, completed)
-    return result
 
 
 def my_required_training(user, teams, now=None):
@@ -251,27 +255,6 @@ def _as_date(value):
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def bar_chart(series, width=600, height=180, pad=24):
-    """Bars for an SVG chart: [{x, y, width, height, label, value}] scaled into the box."""
-    top = max((value for _month, value in series), default=0) or 1
-    slot = (width - 2 * pad) / max(1, len(series))
-    bars = []
-    for index, (month, value) in enumerate(series):
-        bar_height = (height - 2 * pad) * float(value) / float(top)
-        bars.append(
-            {
-                "x": round(pad + index * slot + slot * 0.15, 1),
-                "y": round(height - pad - bar_height, 1),
-                "width": round(slot * 0.7, 1),
-                "height": round(bar_height, 1),
-                "label_x": round(pad + index * slot + slot / 2, 1),
-                "month": month,
-                "value": value,
-            }
-        )
-    return {"bars": bars, "width": width, "height": height, "baseline": height - pad}
-
-
 @dataclass
 class RollupRow:
     name: str
@@ -286,8 +269,8 @@ def district_rollup(visible, year, now=None):
     """Hours and trained members per volunteer team and per town in the user's scope.
 
     Hours come from one GROUP BY over records, members from one GROUP BY over memberships;
-    "trained" means a valid completion of every course the team requires of volunteers
-    (requirements and the team's own rule), read in one query of completions.
+    "trained" is the team page's rule (is_trained: every requirement completed and not expired,
+    renewal included, and the team's own course done), read in one query of enrolments.
     """
     now = now or timezone.now()
     teams = list(
@@ -314,30 +297,33 @@ def district_rollup(visible, year, now=None):
         .values_list("organisation_id", "user_id")
     ):
         members.setdefault(team_id, set()).add(user_id)
-    required = {
-        team_id: {r.course_id for r in requirements}
-        for team_id, requirements in team_requirements(teams).items()
-    }
-    for team_id, course_id in TeamSettings.objects.filter(
-        team_id__in=team_ids, required_course__isnull=False
-    ).values_list("team_id", "required_course_id"):
-        required.setdefault(team_id, set()).add(course_id)
-    all_courses = set().union(*required.values()) if required else set()
+    requirements = team_requirements(teams)
+    team_courses = dict(
+        TeamSettings.objects.filter(
+            team_id__in=team_ids, required_course__isnull=False
+        ).values_list("team_id", "required_course_id")
+    )
+    all_courses = {r.course_id for reqs in requirements.values() for r in reqs}
+    all_courses |= set(team_courses.values())
     all_members = set().union(*members.values()) if members else set()
-    completed = {}
-    for user_id, course_id in (
-        valid_completions(now)
-        .filter(user_id__in=all_members, course_id__in=all_courses)
-        .values_list("user_id", "course_id")
-    ):
-        completed.setdefault(user_id, set()).add(course_id)
+    enrolments = latest_enrolments_by_user(all_members, all_courses)
     towns = _towns_of(teams)
     team_rows, town_rows = [], {}
     for team in teams:
         people = members.get(team.pk, set())
-        courses = required.get(team.pk, set())
+        required = requirements.get(team.pk, [])
+        team_course = team_courses.get(team.pk)
+        courses = required or team_course
         trained = (
-            sum(1 for person in people if courses <= completed.get(person, set())) if courses else 0
+            sum(
+                1
+                for person in people
+                if is_trained(
+                    *member_training(enrolments.get(person, {}), required, team_course, now)
+                )
+            )
+            if courses
+            else 0
         )
         row = RollupRow(
             name=team.name,

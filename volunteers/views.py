@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from config.ids import parse_id
 from courses.models import Certificate
+from courses.progress import Status
+from editorial.charts import bar_chart
 from organisations import audit
 from organisations.manage_views import coordinator_required
 from organisations.models import Membership, Organisation
@@ -33,7 +35,6 @@ from . import exports, services
 from .forms import ActivityForm, GroupActivityForm, TeamSettingsForm
 from .models import ServiceRecord, TeamSettings
 from .reporting import (
-    bar_chart,
     district_rollup,
     monthly_hours,
     my_required_training,
@@ -65,6 +66,7 @@ def my_page(request):
             "page_obj": page_obj,
             "hours": personal_hours(request.user),
             "training": my_required_training(request.user, teams),
+            "status_labels": Status.LABELS,
             "certificates": Certificate.objects.filter(
                 user=request.user, revoked_at__isnull=True
             ).order_by("-issued_at"),
@@ -210,7 +212,8 @@ def team(request, visible, team_id):
             "requirements": requirements,
             "waiting": waiting,
             "series": series,
-            "chart": bar_chart(series),
+            "chart": bar_chart(series, height=180, pad=24),
+            "status_labels": Status.LABELS,
             "settings_form": TeamSettingsForm(instance=settings),
             "required_course": settings.required_course,
             "recent": ServiceRecord.objects.filter(team=team)

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.log_settings import production_logging
+
 from .base import *  # noqa: F403
-from .base import REDIS_URL, STORAGES, env, env_list
+from .base import DEFAULT_FROM_EMAIL, REDIS_URL, STORAGES, env, env_list
 
 DEBUG = False
 IS_PRODUCTION = True
@@ -40,9 +42,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-}
+# Errors (and INFO and above) to stderr, each line with its request id (config/log_settings.py).
+# ADMINS (comma-separated addresses) also mails them each server error.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+LOGGING = production_logging(env("LOG_LEVEL", "INFO"), mail_admins=bool(ADMINS))

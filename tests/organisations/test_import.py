@@ -1,4 +1,5 @@
 import io
+import re
 
 import openpyxl
 import pytest
@@ -97,6 +98,7 @@ def test_confirm_saves_every_valid_row_with_one_time_passwords(coordinator_clien
     rows = {row[2]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"13900000001", "13900000002", "13900000003"}
     assert zhao.check_password(rows["13900000001"])
+    assert re.fullmatch(r"[a-hjkmnp-z2-9]{12}", rows["13900000001"])  # as add-member's
     # Once: the passwords are gone from the server after the download.
     assert coordinator_client.get(passwords_url).status_code == 404
     assert rows["13900000001"] not in coordinator_client.get(response.url).content.decode()

@@ -1,5 +1,7 @@
 """The coordinator area: member lists, adding, role changes, moves, deactivation, resets."""
 
+import re
+
 import pytest
 
 from django.contrib.auth import get_user_model
@@ -9,6 +11,8 @@ from organisations.models import Membership
 from tests.factories import TEST_PASSWORD
 from tests.organisations.conftest import member
 from tests.organisations.factories import OrganisationFactory
+
+ONE_TIME_PASSWORD = r"[a-hjkmnp-z2-9]{12}"
 
 Role = Membership.Role
 
@@ -38,6 +42,8 @@ def test_adding_a_new_person_shows_a_one_time_password_once(as_town, world):
     assert response.status_code == 200
     password = response.context["password"]
     assert password in response.content.decode()
+    # One generator for add-member, reset and the import: 12 characters without look-alikes.
+    assert re.fullmatch(ONE_TIME_PASSWORD, password)
     user = get_user_model().objects.get(phone="13800000050")
     assert user.username == "13800000050"
     assert user.must_change_password
@@ -164,6 +170,7 @@ def test_reset_password_shows_it_once_and_forces_a_change(client, world):
     client.force_login(world["people"]["manager"])
     response = client.post(url("manage_reset_password", membership.pk))
     password = response.context["password"]
+    assert re.fullmatch(ONE_TIME_PASSWORD, password)
     person = get_user_model().objects.get(pk=membership.user_id)
     assert person.must_change_password
     assert not person.check_password(TEST_PASSWORD)

@@ -108,3 +108,31 @@ def test_demo_has_two_teams_records_in_every_state_and_a_requirement_and_is_idem
     assert requirement.roles == ["volunteer"] and requirement.organisation.kind == TEAM
     call_command("load_demo")
     assert (ServiceRecord.objects.count(), TrainingRequirement.objects.count()) == counts
+
+
+def test_a_volunteer_past_renewal_is_expired_on_the_team_page_and_untrained_in_the_rollup(
+    client, teams, course_index
+):
+    course = make_course(course_index, slug="hydrants", title="示例灭火器")
+    TrainingRequirement.objects.create(
+        course=course,
+        organisation=teams["district"],
+        roles=["volunteer"],
+        due_date=timezone.localdate() - timedelta(days=400),
+        renewal_months=12,
+    )
+    # Completed 13 months ago; the course itself never expires, the requirement renews yearly.
+    Enrolment.objects.create(
+        user=teams["vol_a"], course=course, completed_at=timezone.now() - timedelta(days=400)
+    )
+    renewed = volunteer_in(teams["a"], name="示例已复训队员")
+    Enrolment.objects.create(user=renewed, course=course, completed_at=timezone.now())
+    client.force_login(teams["district_lead"])
+    team_page = client.get(f"/manage/volunteers/{teams['a'].pk}/")
+    statuses = {row.person: [s for _r, s in row.training] for row in team_page.context["members"]}
+    assert statuses == {teams["vol_a"]: ["expired"], renewed: ["completed"]}
+    assert "已过期" in team_page.content.decode()
+    rollup = client.get("/reports/volunteers/")
+    rows = {row.name: row for row in rollup.context["teams"]}
+    assert rows["示例朱家角志愿队"].members == 2
+    assert rows["示例朱家角志愿队"].trained == 1
