@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .validators import mainland_mobile_validator, normalise_phone
+from .validators import clean_real_name, mainland_mobile_validator, normalise_phone
 
 
 class ContactDetailsForm(forms.ModelForm):
@@ -27,10 +27,7 @@ class ContactDetailsForm(forms.ModelForm):
         fields = ["name", "phone"]
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise ValidationError(_("Enter your real name."))
-        return name
+        return clean_real_name(self.cleaned_data["name"])
 
     def clean_phone(self):
         phone = normalise_phone(self.cleaned_data.get("phone")) or None

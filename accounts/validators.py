@@ -1,4 +1,5 @@
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,6 +22,14 @@ def normalise_phone(value):
     elif digits.startswith("0086"):
         digits = digits[4:]
     return digits or None
+
+
+def clean_real_name(value):
+    """A real name, as printed on certificates: not empty once stripped."""
+    name = value.strip()
+    if not name:
+        raise ValidationError(_("Enter your real name."))
+    return name
 
 
 def mask_phone(value):

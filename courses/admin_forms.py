@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .forms import REQUIRABLE_ROLES
+from .forms import REQUIRABLE_ROLES, clean_renewal_months
 from .models import Certificate, TrainingRequirement
 from .services import revoke_certificate
 
@@ -18,12 +18,7 @@ class TrainingRequirementAdminForm(WagtailAdminModelForm):
         fields = ["course", "organisation", "roles", "due_date", "renewal_months", "is_active"]
 
     def clean_renewal_months(self):
-        months = self.cleaned_data.get("renewal_months")
-        if months is not None and months < 1:
-            raise forms.ValidationError(
-                _("Renewal must be at least every month; leave it empty for no renewal.")
-            )
-        return months
+        return clean_renewal_months(self.cleaned_data.get("renewal_months"))
 
 
 class RevokeCertificateForm(WagtailAdminModelForm):

@@ -12,6 +12,15 @@ REQUIRABLE_ROLES = [
 ]
 
 
+def clean_renewal_months(months):
+    """Renewal is at least monthly; empty means none (coordinators' and the admin's form)."""
+    if months is not None and months < 1:
+        raise forms.ValidationError(
+            _("Renewal must be at least every month; leave it empty for no renewal.")
+        )
+    return months
+
+
 class TrainingRequirementForm(forms.ModelForm):
     """A coordinator requires a course of some roles in an organisation they can see."""
 
@@ -38,9 +47,4 @@ class TrainingRequirementForm(forms.ModelForm):
         return due_date
 
     def clean_renewal_months(self):
-        months = self.cleaned_data.get("renewal_months")
-        if months is not None and months < 1:
-            raise forms.ValidationError(
-                _("Renewal must be at least every month; leave it empty for no renewal.")
-            )
-        return months
+        return clean_renewal_months(self.cleaned_data.get("renewal_months"))

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import mainland_mobile_validator, normalise_phone
+from accounts.validators import clean_real_name, mainland_mobile_validator, normalise_phone
 
 from .models import Membership
 
@@ -53,10 +53,7 @@ class AdultRegistrationForm(forms.Form):
     )
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise ValidationError(_("Enter your real name."))
-        return name
+        return clean_real_name(self.cleaned_data["name"])
 
     def clean_phone(self):
         phone = normalise_phone(self.cleaned_data["phone"]) or ""

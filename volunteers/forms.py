@@ -9,6 +9,15 @@ from courses.models import CoursePage
 from .models import ServiceRecord, TeamSettings
 
 
+def clean_activity_date(value):
+    """An activity is logged once it has happened."""
+    if value > timezone.localdate():
+        raise forms.ValidationError(
+            _("The date is in the future: log an activity once it has happened.")
+        )
+    return value
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -39,12 +48,7 @@ class ActivityForm(forms.ModelForm):
             del self.fields["team"]
 
     def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(
-                _("The date is in the future: log an activity once it has happened.")
-            )
-        return value
+        return clean_activity_date(self.cleaned_data["date"])
 
 
 class GroupActivityForm(forms.Form):
@@ -76,12 +80,7 @@ class GroupActivityForm(forms.Form):
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(
-                _("The date is in the future: log an activity once it has happened.")
-            )
-        return value
+        return clean_activity_date(self.cleaned_data["date"])
 
 
 class TeamSettingsForm(forms.ModelForm):
