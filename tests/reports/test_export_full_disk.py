@@ -2,9 +2,11 @@
 
 import errno
 import logging
+import os
 from unittest import mock
 
 import pytest
+from openpyxl.worksheet import _writer as openpyxl_writer
 
 from django.core.files.storage import storages
 from django.db.models.query import QuerySet
@@ -108,3 +110,32 @@ def test_an_export_whose_record_cannot_be_finished_keeps_no_file(
     export.refresh_from_db()
     assert export.status == Export.Status.FAILED and not export.file and not export.failure
     assert files_under(exports_dir) == []
+
+
+@pytest.mark.django_db
+def test_a_disk_filling_up_half_way_through_the_sheet_leaves_no_spooled_rows(
+    client, ask, town_export, exports_dir, settings
+):
+    _town, params = town_export
+    settings.TASKS = DUMMY_TASKS
+    status_url = ask(params)["Location"]
+    export = Export.objects.get()
+    spooled_before = set(openpyxl_writer.ALL_TEMP_FILES)
+    real_write_row = openpyxl_writer.WorksheetWriter.write_row
+    written = []
+
+    def write_row(self, xf, row, row_idx):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(self.out)
+        return real_write_row(self, xf, row, row_idx)
+
+    with (
+        mock.patch.object(openpyxl_writer.WorksheetWriter, "write_row", write_row),
+        pytest.raises(OSError),
+    ):
+        write_people_export.call(str(export.pk), "zh-hans")
+    assert written  # a sheet had begun spooling its rows to a temporary file
+    assert not os.path.exists(written[0])
+    assert set(openpyxl_writer.ALL_TEMP_FILES) == spooled_before
+    assert_failed_for_a_full_disk(client, status_url, exports_dir)
