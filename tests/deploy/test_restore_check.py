@@ -56,7 +56,7 @@ def photographed(path):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_restores_with_every_record_and_file(home_page, tmp_path):
     seed_records(home_page)
     photo = photographed("volunteers/ab/photo.png").photo.name
@@ -81,7 +81,7 @@ def test_a_backup_restores_with_every_record_and_file(home_page, tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_missing_a_file_a_record_names_fails_the_check(home_page, tmp_path):
     seed_records(home_page, people=1)
     photographed("volunteers/cd/not-backed-up.png")
