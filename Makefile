@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint contracts format messages demo serve clean
+.PHONY: run test lint contracts format messages demo serve clean restore-check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ test: $(VENV)/.dev lint contracts messages
 		echo "*** chromium not found at $(CHROMIUM): the browser tests (tests/e2e) will be SKIPPED."; \
 		echo "*** Install it with: apt-get install chromium fonts-noto-cjk"; fi
 	$(PY) -m pytest
+
+# Dump, restore into a fresh PostgreSQL database, migrate and compare (deploy/restore_check.py):
+# the database of DATABASE_URL when it is PostgreSQL, else a demo database of its own.
+restore-check: $(VENV)/.runtime
+	$(PY) deploy/restore_check.py $(if $(filter postgres%,$(DATABASE_URL)),--source $(DATABASE_URL),--demo)
 
 clean:
 	rm -rf $(VENV) static test-artifacts .pytest_cache .ruff_cache

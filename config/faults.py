@@ -1,4 +1,8 @@
-"""A database that blinks answers a Chinese 503 page with Retry-After, never a traceback."""
+"""A database that blinks, or a full disk, answers a Chinese 503 page, never a traceback.
+
+Pages that write files say so at the field (config/storage.DiskFull); this is the net for the
+rest: Wagtail's image and document uploads and renditions, Django's temporary upload files.
+"""
 
 import logging
 import sys
@@ -7,6 +11,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
+
+from .storage import is_disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +29,24 @@ def database_unavailable(error):
     return response
 
 
+def disk_full(error):
+    """The 503 page for a write refused by a full or failing disk; operators find it logged."""
+    logger.error("Disk full or failing, answered 503: %s", error)
+    response = HttpResponse(render_to_string("503.html", {"disk_full": True}), status=503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _unavailable(error):
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable(error)
+    if is_disk_full(error):
+        return disk_full(error)
+    return None
+
+
 class DatabaseUnavailableMiddleware:
-    """Turns a database error raised by a view into the 503 page."""
+    """Turns a database error or a full disk raised by a view into the 503 page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,14 +55,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_UNAVAILABLE):
-            return database_unavailable(exception)
-        return None
+        return _unavailable(exception)
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    """handler500: a database error raised outside a view (a middleware's) is a 503 too."""
-    error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_UNAVAILABLE):
-        return database_unavailable(error)
-    return defaults.server_error(request, template_name)
+    """handler500: a database or disk error raised outside a view (a middleware's) is a 503 too."""
+    return _unavailable(sys.exc_info()[1]) or defaults.server_error(request, template_name)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.storage import DiskFull
 from spreadsheets.reading import refuse_size
 from spreadsheets.writing import XLSX_CONTENT_TYPE as XLSX
 
@@ -79,8 +80,14 @@ def upload(request):
                 form.add_error("file", str(error))
             else:
                 planned = importing.plan_import(request.user, records)
-                pending = pending_imports.store_upload(request.user, uploaded.name, data, planned)
-                return redirect("organisations:import_preview", digest=pending.digest)
+                try:
+                    pending = pending_imports.store_upload(
+                        request.user, uploaded.name, data, planned
+                    )
+                except DiskFull as error:
+                    form.add_error("file", error.user_message)
+                else:
+                    return redirect("organisations:import_preview", digest=pending.digest)
     return render(request, "organisations/imports/upload.html", {"form": form})
 
 
@@ -132,6 +139,10 @@ def confirm(request, digest):
     except importing.ImportFileError:
         messages.error(request, expired)
         return redirect("organisations:import_upload")
+    except DiskFull as error:
+        # Nothing was saved and the upload still waits: the same confirmation may be retried.
+        messages.error(request, error.user_message)
+        return redirect("organisations:import_preview", digest=digest)
     except importing.PlanChanged:
         # Show the preview again, planned against today's data.
         try:

@@ -316,9 +316,9 @@ class AuditEntry(BaseLogEntry):
 
 def import_storage():
     """Uploaded sheets and passwords sheets: private, outside MEDIA_ROOT, no URL."""
-    from django.core.files.storage import storages
+    from config.storage import named_storage
 
-    return storages["imports"]
+    return named_storage("imports")
 
 
 class PendingImport(models.Model):

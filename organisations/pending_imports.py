@@ -22,6 +22,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from config.storage import saving_files
+
 from . import importing
 from .models import PendingImport
 
@@ -52,22 +54,25 @@ def store_upload(user, filename, data, planned):
     forget_expired()
     digest = importing.file_digest(data)
     extension = os.path.splitext(filename)[1].lower()
-    with transaction.atomic():
-        for stale in PendingImport.objects.filter(
-            owner=user, digest=digest, state=PendingImport.State.PREVIEW
-        ):
-            _delete(stale)
-        pending = PendingImport(
-            owner=user,
-            digest=digest,
-            filename=filename[:255],
-            plan=_plan_json(planned),
-            plan_digest=importing.plan_digest(planned),
-            expires_at=timezone.now() + _minutes("MEMBER_IMPORT_PENDING_MINUTES"),
-        )
+    pending = PendingImport(
+        owner=user,
+        digest=digest,
+        filename=filename[:255],
+        plan=_plan_json(planned),
+        plan_digest=importing.plan_digest(planned),
+        expires_at=timezone.now() + _minutes("MEMBER_IMPORT_PENDING_MINUTES"),
+    )
+    # Written before the transaction opens (a slow disk holds no lock); a full disk raises
+    # DiskFull with nothing kept, and a failed save deletes the file: no row without its file.
+    with saving_files() as files:
         # A random name: the coordinator's file name is shown, never used as a path.
-        pending.file.save(f"{pending.pk}{extension}", ContentFile(data), save=False)
-        pending.save()
+        files.save(pending.file, f"{pending.pk}{extension}", ContentFile(data))
+        with transaction.atomic():
+            for stale in PendingImport.objects.filter(
+                owner=user, digest=digest, state=PendingImport.State.PREVIEW
+            ):
+                _delete(stale)
+            pending.save()
     return pending
 
 
@@ -115,10 +120,11 @@ def replan(pending, records, user):
 def confirm_import(user, pending, plan_digest):
     """Apply the stored sheet if its plan is still the previewed one; keep the result.
 
-    Raises importing.PlanChanged (nothing saved) or ImportFileError (the stored file is gone).
+    Raises importing.PlanChanged (nothing saved), ImportFileError (the stored file is gone) or
+    DiskFull (the passwords sheet could not be written: nothing saved, the import still waits).
     Returns the finished PendingImport, or None if another request confirmed it first.
     """
-    with transaction.atomic():
+    with saving_files() as files, transaction.atomic():
         pending = (
             PendingImport.objects.select_for_update()
             .filter(pk=pending.pk, state=PendingImport.State.PREVIEW)
@@ -130,7 +136,7 @@ def confirm_import(user, pending, plan_digest):
         result = importing.apply_import(user, records, plan_digest)
         if result.created:
             sheet = importing.passwords_workbook(result.created)
-            pending.passwords.save(f"{pending.pk}.xlsx", ContentFile(sheet), save=False)
+            files.save(pending.passwords, f"{pending.pk}.xlsx", ContentFile(sheet))
         pending.result = {
             "created_count": len(result.created),
             "created": [[row, name, login] for row, name, login, _pw in result.created][

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 
+from config.storage import DiskFull, is_disk_full, saving_files
+
 from .exports import people_rows_for, write_workbook
 from .models import Export
 from .selection import selection_for
@@ -47,7 +49,8 @@ def write_people_export(export_id, language):
         return
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING)
     try:
-        with translation.override(language):
+        # A failure anywhere below, the last update included, takes the stored file back.
+        with translation.override(language), saving_files() as files:
             selection = selection_for(export.user, QueryDict(export.query))
 
             def progress(done):
@@ -64,21 +67,29 @@ def write_people_export(export_id, language):
                     progress=progress,
                 )
                 handle.seek(0)
-                export.file.save(export.filename, File(handle), save=False)
+                files.save(export.file, export.filename, File(handle))
             finally:
                 handle.close()
-    except Exception:
-        logger.exception("People export %s failed", export.pk)
+            Export.objects.filter(pk=export.pk).update(
+                file=export.file.name,
+                rows_done=done,
+                status=Export.Status.DONE,
+                finished_at=timezone.now(),
+            )
+    except Exception as error:
+        # The temporary file fills the same disks: a full one there is a full disk too.
+        disk_full = is_disk_full(error)
+        if disk_full and not isinstance(error, DiskFull):
+            logger.error("Disk full or failing while writing export %s: %s", export.pk, error)
+        elif not disk_full:
+            logger.exception("People export %s failed", export.pk)
         Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.FAILED, finished_at=timezone.now()
+            status=Export.Status.FAILED,
+            failure=Export.Failure.DISK_FULL if disk_full else "",
+            file="",
+            finished_at=timezone.now(),
         )
         raise
-    Export.objects.filter(pk=export.pk).update(
-        file=export.file.name,
-        rows_done=done,
-        status=Export.Status.DONE,
-        finished_at=timezone.now(),
-    )
 
 
 def forget_old_exports():

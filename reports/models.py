@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import disk_full_message
+
 
 class Reminder(models.Model):
     """A reminder sent to one person about one requirement; limits repeats to one a day."""
@@ -30,9 +32,9 @@ class Reminder(models.Model):
 
 def export_storage():
     """Exports hold names and phones: kept apart from public media, served after a check."""
-    from django.core.files.storage import storages
+    from config.storage import named_storage
 
-    return storages["exports"]
+    return named_storage("exports")
 
 
 class Export(models.Model):
@@ -43,6 +45,9 @@ class Export(models.Model):
         RUNNING = "running", _("Being written")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        DISK_FULL = "disk_full", _("The server's disk is full or failing")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -55,6 +60,8 @@ class Export(models.Model):
     filename = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Why a failed export failed, when it is something the coordinator can be told.
+    failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
 
     class Meta:
         verbose_name = _("export")
@@ -66,6 +73,10 @@ class Export(models.Model):
     @property
     def percent(self):
         return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+    @property
+    def failure_message(self):
+        return disk_full_message() if self.failure == self.Failure.DISK_FULL else ""
 
     @property
     def finished(self):

@@ -10,6 +10,7 @@ Rows are written as they come (CSV streams; xlsx uses openpyxl's write-only mode
 file), so memory does not grow with the number of rows.
 """
 
+import contextlib
 import csv
 import datetime
 import decimal
@@ -126,21 +127,40 @@ def write_xlsx(handle, sheets, progress=None, progress_every=1000):
     """
     workbook = Workbook(write_only=True)
     done = 0
-    for title, rows, *rest in sheets:
-        layout = rest[0] if rest else Layout()
-        sheet = workbook.create_sheet(_TITLE_ILLEGAL.sub("", clean_text(title))[:31] or "Sheet")
-        for column, width in enumerate(layout.widths, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
-        if layout.freeze:
-            sheet.freeze_panes = layout.freeze
-        for index, row in enumerate(rows):
-            bold = index in layout.bold_rows
-            sheet.append([_xlsx_cell(sheet, value, bold) for value in row])
-            done += 1
-            if progress is not None and done % progress_every == 0:
-                progress(done)
-    workbook.save(handle)
+    try:
+        for title, rows, *rest in sheets:
+            layout = rest[0] if rest else Layout()
+            title = _TITLE_ILLEGAL.sub("", clean_text(title))[:31] or "Sheet"
+            sheet = workbook.create_sheet(title)
+            for column, width in enumerate(layout.widths, start=1):
+                sheet.column_dimensions[get_column_letter(column)].width = width
+            if layout.freeze:
+                sheet.freeze_panes = layout.freeze
+            for index, row in enumerate(rows):
+                bold = index in layout.bold_rows
+                sheet.append([_xlsx_cell(sheet, value, bold) for value in row])
+                done += 1
+                if progress is not None and done % progress_every == 0:
+                    progress(done)
+        workbook.save(handle)
+    except BaseException:
+        _remove_spooled_sheets(workbook)
+        raise
     return done
+
+
+def _remove_spooled_sheets(workbook):
+    """Delete the temporary files of a workbook that failed half way (a full disk, say).
+
+    openpyxl's write-only sheets spool their rows to temporary files that it removes when the
+    workbook is saved, or else only when the process exits: a long-lived worker would keep the
+    half-written files of every failed export until it is restarted.
+    """
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError, ValueError):
+                writer.cleanup()
 
 
 def xlsx_bytes(sheets):

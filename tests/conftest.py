@@ -47,3 +47,41 @@ def learner(db):
 def signed_in_client(client, learner):
     client.force_login(learner)
     return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL: skipped on SQLite."""
+    from django.db import connection
+
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def full_disk(settings):
+    """fill(alias, error=ENOSPC): that storage's disk is full from now on (reads still work).
+
+    The storage keeps its directory, so files written before stay readable; returns it.
+    """
+    import errno
+
+    from django.core.files.storage import storages
+
+    from tests.full_disk import FullDiskStorage
+
+    FullDiskStorage.began = []
+
+    def fill(alias, error=errno.ENOSPC):
+        options = settings.STORAGES[alias].get("OPTIONS", {})
+        settings.STORAGES = {
+            **settings.STORAGES,
+            alias: {
+                "BACKEND": "tests.full_disk.FullDiskStorage",
+                "OPTIONS": {**options, "error": error},
+            },
+        }
+        return storages[alias]
+
+    return fill

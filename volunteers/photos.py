@@ -9,15 +9,16 @@ after asking organisations.scope whether the viewer may see the record.
 import os
 import secrets
 
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
 
+from config.storage import named_storage
+
 
 def private_storage():
     """The storage of personal uploads (a callable, so tests and settings can swap it)."""
-    return storages["private"]
+    return named_storage("private")
 
 
 def photo_path(_record, filename):

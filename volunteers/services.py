@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.storage import DiskFull, saving_files
 from organisations import audit
 
 from .models import MAX_HOURS_PER_DAY, ServiceRecord
@@ -53,9 +54,17 @@ def _save_checked(record):
     return record
 
 
+def _save_photo(files, record, photo):
+    """Write the photo for the record; a full disk is an error at the photo field."""
+    try:
+        files.save(record.photo, photo.name, photo)
+    except DiskFull as error:
+        raise ValidationError({"photo": error.user_message}) from error
+
+
 def log_activity(volunteer, team, *, date, kind, hours, place, description, photo=None):
     """A volunteer logs an activity of their own; it waits for the coordinator."""
-    with transaction.atomic():
+    with saving_files() as files, transaction.atomic():
         check_activity(volunteer, team, date, kind, hours)
         record = ServiceRecord(
             volunteer=volunteer,
@@ -68,7 +77,7 @@ def log_activity(volunteer, team, *, date, kind, hours, place, description, phot
             submitted_by=volunteer,
         )
         if photo:
-            record.photo = photo
+            _save_photo(files, record, photo)
         return _save_checked(record)
 
 
@@ -76,13 +85,13 @@ def change_activity(record, *, date, kind, hours, place, description, photo=None
     """A volunteer corrects an unverified record; a rejected one goes back for verification."""
     if not record.is_editable_by_volunteer:
         raise ValidationError(_("This record was verified and can no longer be changed."))
-    with transaction.atomic():
+    with saving_files() as files, transaction.atomic():
         check_activity(record.volunteer, record.team, date, kind, hours, exclude_pk=record.pk)
         record.date, record.kind, record.hours = date, kind, hours
         record.place, record.description = place, description
         replaced = record.photo.name if photo else ""
         if photo:
-            record.photo = photo
+            _save_photo(files, record, photo)
         record.status = Status.SUBMITTED
         record.reject_reason = ""
         record.verified_by = record.verified_at = None

@@ -257,20 +257,22 @@ EXPORTS_ROOT = Path(env("EXPORTS_ROOT", str(BASE_DIR / "var" / "exports")))
 # one download: private like the exports, and shared by every web worker.
 IMPORTS_ROOT = Path(env("IMPORTS_ROOT", str(BASE_DIR / "var" / "imports")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Every storage removes a file it could not finish writing, and a full disk raises a DiskFull
+# that the pages turn into a clear message (config/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "config.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "exports": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "config.storage.FileSystemStorage",
         "OPTIONS": {"location": EXPORTS_ROOT, "base_url": None},
     },
     "imports": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "config.storage.FileSystemStorage",
         "OPTIONS": {"location": IMPORTS_ROOT, "base_url": None},
     },
     # Personal uploads (volunteers' photos): likewise outside MEDIA_ROOT, served after a check.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "config.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }

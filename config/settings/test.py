@@ -15,18 +15,18 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES = {
     **STORAGES,
     "exports": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "config.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-exports"},
     },
     "imports": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "config.storage.FileSystemStorage",
         "OPTIONS": {
             "location": Path(env("IMPORTS_ROOT", "") or tempfile.gettempdir())
             / "firesafety-test-imports"
         },
     },
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "config.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "firesafety-test-private"},
     },
 }

@@ -35,7 +35,7 @@ def test_upload_waits_in_the_database_and_private_storage_not_in_the_cache(
     pending = PendingImport.objects.get()
     assert pending.state == "preview" and len(pending.plan) == 3
     assert response.url.endswith(f"/{pending.digest}/")
-    assert pending.file.storage is storages["imports"]
+    assert pending.file.storage == storages["imports"]
     assert not pending.file.name.startswith(str(settings.MEDIA_ROOT))
     assert "members" not in pending.file.name  # a random name, not the coordinator's
     assert pending.file.storage.exists(pending.file.name)

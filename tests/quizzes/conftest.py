@@ -1,16 +1,7 @@
 import pytest
 
-from django.db import connection
-
 from quizzes import services
 from tests.quizzes.factories import QuestionFactory, QuizFactory
-
-
-def pytest_collection_modifyitems(config, items):
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
-    for item in items:
-        if "postgres" in item.keywords and connection.vendor != "postgresql":
-            item.add_marker(skip)
 
 
 @pytest.fixture

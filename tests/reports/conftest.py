@@ -2,6 +2,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from courses.models import Enrolment, TrainingRequirement
 from courses.progress import add_months
@@ -105,3 +106,35 @@ def coordinator_of():
         return user
 
     return make
+
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def town_export(
+    client, small_district, coordinator_of, settings, django_capture_on_commit_callbacks
+):
+    """The coordinator of A镇 asks for the town's people as Excel, above a lowered limit."""
+    settings.REPORTS_BACKGROUND_EXPORT_ROWS = 2
+    town = coordinator_of(small_district["town_a"])
+    client.force_login(town)
+    params = {
+        "requirement": small_district["requirement"].pk,
+        "organisation": small_district["town_a"].pk,
+    }
+    return town, params
+
+
+@pytest.fixture
+def ask(client, django_capture_on_commit_callbacks):
+    """Ask for the export; the task is queued once its row commits, so run those hooks."""
+
+    def get(params):
+        with (
+            time_machine.travel(NOW, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return client.get("/reports/export/people.xlsx", params)
+
+    return get

@@ -15,38 +15,7 @@ from reports.background import write_people_export
 from reports.models import Export
 from tests.factories import UserFactory
 from tests.organisations.factories import OrganisationFactory
-from tests.reports.conftest import NOW
-
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def town_export(
-    client, small_district, coordinator_of, settings, django_capture_on_commit_callbacks
-):
-    """The coordinator of A镇 asks for the town's people as Excel, above a lowered limit."""
-    settings.REPORTS_BACKGROUND_EXPORT_ROWS = 2
-    town = coordinator_of(small_district["town_a"])
-    client.force_login(town)
-    params = {
-        "requirement": small_district["requirement"].pk,
-        "organisation": small_district["town_a"].pk,
-    }
-    return town, params
-
-
-@pytest.fixture
-def ask(client, django_capture_on_commit_callbacks):
-    """Ask for the export; the task is queued once its row commits, so run those hooks."""
-
-    def get(params):
-        with (
-            time_machine.travel(NOW, tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            return client.get("/reports/export/people.xlsx", params)
-
-    return get
+from tests.reports.conftest import DUMMY_TASKS, NOW
 
 
 def workbook_rows(content):
