@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from config.ids import parse_id
 from courses.models import Certificate
+from idempotency.submits import submit_once
 from organisations import audit
 from organisations.manage_views import coordinator_required
 from organisations.models import Membership, Organisation
@@ -73,6 +74,7 @@ def my_page(request):
 
 
 @login_required
+@submit_once("volunteers.log")
 def log_activity(request):
     """A volunteer logs an activity for one of their teams."""
     teams = volunteer_teams(request.user).order_by("name")
@@ -236,6 +238,7 @@ def _posted_records(request, team):
 
 @require_POST
 @coordinator_required
+@submit_once("volunteers.decide")
 def decide(request, visible, team_id):
     """Verify or reject waiting records, one or many at once."""
     team = _team_or_404(request, visible, team_id)
@@ -277,6 +280,7 @@ def _team_volunteers(team):
 
 
 @coordinator_required
+@submit_once("volunteers.log_for_members")
 def log_for_members(request, visible, team_id):
     """One activity for several members at once: one verified record each."""
     team = _team_or_404(request, visible, team_id)
