@@ -141,7 +141,10 @@ def _do_once(request, view, args, kwargs, purpose, key):
                 return response
     except _NothingDone as nothing_done:
         return nothing_done.response
-    return _replay(request, _claimed(request.user, key), content)
+    claimed = _claimed(request.user, key)
+    if claimed is None:  # forgotten since (forget_old_idempotency_keys): a fresh submit
+        return _do_once(request, view, args, kwargs, purpose, key)
+    return _replay(request, claimed, content)
 
 
 def submit_once(purpose):
