@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.redirects import next_url_or
+from idempotency.submits import submit_once
 from organisations import audit
 from organisations.models import Organisation
 from organisations.scope import is_coordinator, visible_organisations
@@ -58,6 +59,7 @@ def manage_alerts(request):
 
 
 @login_required
+@submit_once("alerts.send")
 def send_alert(request, page_id):
     _require_sender(request.user)
     page = get_object_or_404(AlertPage.objects.live().current(), pk=page_id).specific

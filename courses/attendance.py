@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from idempotency.submits import submit_once
 from organisations.models import Membership
 from organisations.scope import (
     get_visible_organisation_or_404,
@@ -27,6 +28,7 @@ def practical_lessons(request):
 
 
 @login_required
+@submit_once("courses.attendance")
 def attendance(request, lesson_id):
     """Tick the members of one organisation in scope who attended the practical session."""
     if not is_coordinator(request.user):

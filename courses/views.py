@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Notice
+from idempotency.submits import submit_once
 from organisations.models import Membership
 from organisations.scope import is_coordinator, visible_organisations
 
@@ -130,6 +131,7 @@ def requirement_list(request):
 
 
 @login_required
+@submit_once("courses.requirement_create")
 def requirement_create(request):
     _coordinator_or_403(request.user)
     form = TrainingRequirementForm(

@@ -116,7 +116,7 @@ def _home_page():
     home = HomePage.objects.first()
     if home is None:
         _remove_wagtail_placeholder()
-        root = _tree_root()
+        root = tree_root()
         home = HomePage(
             title="消防安全学习平台",
             slug="home",
@@ -141,7 +141,7 @@ def _home_page():
     return home
 
 
-def _tree_root():
+def tree_root():
     """Wagtail's root node; made again if the database was flushed since migrating."""
     root = Page.get_first_root_node()
     if root is None:
@@ -179,7 +179,7 @@ def _permissions(pairs):
 
 
 def _editorial_groups():
-    root = _tree_root()
+    root = tree_root()
     editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
     for group, page_permissions in (
@@ -205,7 +205,7 @@ def _workflow(reviewers):
         task = GroupApprovalTask.objects.create(name="审核员审核")
         task.groups.set([reviewers])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    root = _tree_root()
+    root = tree_root()
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     # Wagtail ships a "Moderators approval" workflow; ours replaces it for every page.
     Workflow.objects.exclude(pk=workflow.pk).filter(active=True).update(active=False)

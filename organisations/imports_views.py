@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.storage import DiskFull
+from idempotency.submits import submit_once
 from spreadsheets.reading import refuse_size
 from spreadsheets.writing import XLSX_CONTENT_TYPE as XLSX
 
@@ -125,6 +126,7 @@ def preview(request, digest):
 
 @login_required
 @require_POST
+@submit_once("organisations.import_confirm")
 def confirm(request, digest):
     _coordinator_or_403(request)
     pending = _waiting(request, digest)

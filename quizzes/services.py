@@ -257,7 +257,9 @@ def _grade_locked(attempt, now):
     attempt.status = Attempt.Status.GRADED
     attempt.correct_count, attempt.score, attempt.passed = len(correct), score, passed
     attempt.submitted_at = submitted_at
-    transaction.on_commit(lambda: attempt_graded.send(sender=Attempt, attempt=attempt))
+    # In the grading transaction, not after its commit: a worker killed between the two would
+    # leave a passed quiz with its lesson never completed, and a retry finds it already graded.
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     return True
 
 

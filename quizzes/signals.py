@@ -1,8 +1,8 @@
 """Signals other apps receive; quizzes knows nothing of who listens.
 
-attempt_graded is sent once per attempt, after the grading transaction has committed,
-with sender=Attempt and attempt=<the graded Attempt>. The courses app receives it to
-complete the lesson a passed quiz belongs to.
+attempt_graded is sent once per attempt, inside the grading transaction (what receivers
+write is committed with the grade, or not at all), with sender=Attempt and attempt=<the graded
+Attempt>. The courses app receives it to complete the lesson a passed quiz belongs to.
 """
 
 from django.dispatch import Signal

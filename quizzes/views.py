@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from idempotency.submits import submit_once
+
 from . import services
 from .access import start_refusal
 from .models import AnswerChoice, Attempt, Question, Quiz
@@ -148,6 +150,7 @@ def save_answer_view(request, pk):
 
 @require_POST
 @login_required
+@submit_once("quizzes.submit")
 def submit_view(request, pk):
     """Grade once, whatever the number of clicks, tabs or retries; then show the result."""
     attempt = _own_attempt(request, pk)

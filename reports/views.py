@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from courses.progress import Status
+from idempotency.submits import submit_once
 from organisations import audit
 from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
@@ -183,6 +184,7 @@ def export_download(request, pk):
 
 
 @login_required
+@submit_once("reports.reminders")
 def reminders(request):
     """Overdue and expiring people in scope, with a button to remind them."""
     _coordinator_only(request)

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from accounts import sms
+from home.demo import tree_root
 from home.models import HomePage
 from tests.factories import UserFactory
 
@@ -28,7 +29,8 @@ def sms_outbox():
 @pytest.fixture
 def home_page(db):
     """The site's home page, replacing Wagtail's placeholder as the default site root."""
-    root = Page.get_first_root_node()
+    # Made again when a transactional test before this one flushed Wagtail's root page.
+    root = tree_root()
     Page.objects.filter(depth=2).delete()
     home = HomePage(title="消防安全学习平台", slug="home", intro="示例首页")
     root.add_child(instance=home)

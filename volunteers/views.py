@@ -22,6 +22,7 @@ from config.ids import parse_id
 from courses.models import Certificate
 from courses.progress import Status
 from editorial.charts import bar_chart
+from idempotency.submits import submit_once
 from organisations import audit
 from organisations.manage_views import coordinator_required
 from organisations.models import Membership, Organisation
@@ -75,6 +76,7 @@ def my_page(request):
 
 
 @login_required
+@submit_once("volunteers.log")
 def log_activity(request):
     """A volunteer logs an activity for one of their teams."""
     teams = volunteer_teams(request.user).order_by("name")
@@ -239,6 +241,7 @@ def _posted_records(request, team):
 
 @require_POST
 @coordinator_required
+@submit_once("volunteers.decide")
 def decide(request, visible, team_id):
     """Verify or reject waiting records, one or many at once."""
     team = _team_or_404(request, visible, team_id)
@@ -280,6 +283,7 @@ def _team_volunteers(team):
 
 
 @coordinator_required
+@submit_once("volunteers.log_for_members")
 def log_for_members(request, visible, team_id):
     """One activity for several members at once: one verified record each."""
     team = _team_or_404(request, visible, team_id)

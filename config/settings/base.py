@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "organisations",
     "accounts",
     "editorial",
+    "idempotency",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -283,6 +284,9 @@ REPORTS_EXPORTS_KEPT_HOURS = 24
 # not yet downloaded) is kept this long after the confirmation.
 MEMBER_IMPORT_PENDING_MINUTES = 60
 MEMBER_IMPORT_RESULT_MINUTES = 30
+# Submit keys (idempotency app) answer replays of a form this long; `forget_old_idempotency_keys`
+# deletes older ones. A replay after that is a fresh submit, still bound by the services' rules.
+IDEMPOTENCY_KEYS_KEPT_DAYS = 7
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploaded sheets are checked against these before they are read (spreadsheets/reading.py;
 # listed in the README's security section). An .xlsx is a zip: its declared unpacked sizes are
