@@ -5,7 +5,7 @@ fields, the body as StreamField JSON, and for a quiz lesson the slug of its quiz
 content/quizzes/quizzes.yaml). Every file is checked before anything is saved.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -98,7 +98,7 @@ def load():
         courses = {spec["slug"]: _course(index, spec) for spec in specs}
         _requirements(courses, specs)
     _progress(courses)
-    _campaign(index, courses.get(CAMPAIGN_COURSE))
+    _campaigns(index, courses)
     # The quizzes demo graded its attempts before these courses existed.
     for course in courses.values():
         carry_over_scores(course)
@@ -191,56 +191,62 @@ def _progress(courses):
             services.complete_lesson(user, lesson, now=when + timedelta(minutes=20 * offset))
 
 
-CAMPAIGN_COURSE = "first-lesson-autumn-2026"
-CAMPAIGN_SLUG = "first-lesson-2026-campaign"
-CAMPAIGN_START, CAMPAIGN_END = date(2026, 9, 1), date(2026, 9, 30)
-# Invented students per demo class (in the order of organisations.demo.SCHOOLS' classes).
+CAMPAIGN_KEYS = ("course", "target")
+# The campaign whose classes get invented students, and how many per demo class (in the order of
+# organisations.demo.SCHOOLS' classes).
+CAMPAIGN_WITH_STUDENTS = "first-lesson-2026-campaign"
 CAMPAIGN_CLASS_SIZES = [6, 8, 5, 7, 6, 4]
 
 
-def _campaign(index, course):
-    """2026年秋季消防安全开学第一课 for 青浦区, class join codes, and students' completions."""
-    district = Organisation.objects.filter(name="青浦区", depth=1).first()
-    if course is None or district is None:
+def campaign_files(course_slugs=None):
+    """[(path, data)] of content/campaigns/*.yaml, checked; `course_slugs`: what they may name."""
+    campaigns = []
+    for path in content_files.files("campaigns"):
+        data = content_files.mapping(path, content_files.read(path))
+        content_files.page(CampaignPage, data, path=path, extra=CAMPAIGN_KEYS)
+        for key in CAMPAIGN_KEYS:
+            if not data.get(key):
+                raise ContentFileError(path, _("“%(key)s” is required.") % {"key": key}, (key,))
+        if course_slugs is not None and data["course"] not in course_slugs:
+            raise ContentFileError(
+                path,
+                _("No course “%(slug)s” in content/courses/.") % {"slug": data["course"]},
+                ("course",),
+            )
+        campaigns.append((path, data))
+    return campaigns
+
+
+def _campaigns(index, courses):
+    for _path, data in campaign_files():
+        _campaign(index, courses.get(data["course"]), data)
+
+
+def _campaign(index, course, data):
+    """The campaign for its target, class join codes, and for one campaign students' progress."""
+    target = Organisation.objects.filter(name=data["target"]).order_by("depth").first()
+    if course is None or target is None:
         return
-    campaign = CampaignPage.objects.filter(slug=CAMPAIGN_SLUG).first()
+    campaign = CampaignPage.objects.filter(slug=data["slug"]).first()
     if campaign is None:
-        campaign = CampaignPage(
-            title="2026年秋季消防安全开学第一课",
-            slug=CAMPAIGN_SLUG,
-            intro=(
-                "9月开学第一个月，青浦区中小学同学和老师一起学习“不玩火、会报警、会逃生”。"
-                "同学们用班级加入码加入自己的班级，再学习课程。"
-            ),
-            body=[
-                {
-                    "type": "paragraph",
-                    "value": "<p>活动时间：2026年9月1日至9月30日。参加对象：全区中小学学生和老师。"
-                    "老师在本页生成班级加入码，发给本班同学；各校参与情况在下方实时公布，"
-                    "只显示人数和比例，不显示姓名。</p>",
-                }
-            ],
-            course=course,
-            starts_on=CAMPAIGN_START,
-            ends_on=CAMPAIGN_END,
-            target=district,
-            require_training=True,
-        )
+        fields = {k: v for k, v in data.items() if k not in CAMPAIGN_KEYS}
+        campaign = CampaignPage(course=course, target=target, **fields)
         index.add_child(instance=campaign)
         campaign.save_revision().publish()
     classes = list(
         Organisation.objects.filter(
-            kind=Organisation.Kind.CLASS, path__startswith=district.path
+            kind=Organisation.Kind.CLASS, path__startswith=target.path
         ).order_by("path")
     )
     for klass in classes:
         services.ensure_class_join_code(klass)
-    _campaign_students(classes, course)
+    if campaign.slug == CAMPAIGN_WITH_STUDENTS:
+        _campaign_students(classes, course, campaign.starts_on)
 
 
-def _campaign_students(classes, course):
+def _campaign_students(classes, course, starts_on):
     """示例学生NN in the demo classes; most finish on a day of the window, some not yet."""
-    joined = timezone.make_aware(datetime.combine(CAMPAIGN_START - timedelta(days=7), time(9)))
+    joined = timezone.make_aware(datetime.combine(starts_on - timedelta(days=7), time(9)))
     lessons = list(course.get_lessons())
     number = 0
     for klass, size in zip(classes, CAMPAIGN_CLASS_SIZES, strict=False):
@@ -257,7 +263,7 @@ def _campaign_students(classes, course):
                 continue
             if number % 5 == 0:
                 continue  # not started
-            day = CAMPAIGN_START + timedelta(days=(number * 7) % 29)
+            day = starts_on + timedelta(days=(number * 7) % 29)
             when = timezone.make_aware(datetime.combine(day, time(16, number % 60)))
             done = lessons if number % 6 else lessons[:1]  # every sixth is still in progress
             services.start_course(user, course, now=when)

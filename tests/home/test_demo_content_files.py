@@ -87,6 +87,10 @@ def test_references_between_files_are_checked(content):
     edit(cases, "handbook: group-rental", "handbook: no-such-handbook")
     assert "case-warnings.yaml" in refusal() and "[0].handbook" in refusal()
     edit(cases, "handbook: no-such-handbook", "handbook: group-rental")
+    campaign = content / "campaigns" / "01-first-lesson-2026-campaign.yaml"
+    edit(campaign, "course: first-lesson-autumn-2026", "course: no-such-course")
+    assert "01-first-lesson-2026-campaign.yaml, 第6行 (course)" in refusal()
+    edit(campaign, "course: no-such-course", "course: first-lesson-autumn-2026")
     quizzes = content / "quizzes" / "quizzes.yaml"
     edit(quizzes, "tag: 消控室", "tag: 不存在的标签")
     assert "quizzes.yaml" in refusal() and "draws[0].tag" in refusal()

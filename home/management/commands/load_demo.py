@@ -66,7 +66,8 @@ def check_content_files():
     """
     rows = quizzes_demo.bank_rows()
     quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
-    courses_demo.course_files(quiz_slugs=quizzes_demo.quiz_slugs())
+    courses = courses_demo.course_files(quiz_slugs=quizzes_demo.quiz_slugs())
+    courses_demo.campaign_files(course_slugs={data["slug"] for _path, data in courses})
     handbooks = handbooks_demo.handbook_files()
     alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
 
