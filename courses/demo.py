@@ -8,6 +8,7 @@ content/quizzes/quizzes.yaml). Every file is checked before anything is saved.
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,11 +80,15 @@ def course_files(quiz_slugs=None):
                     % {"keys": ", ".join(sorted(REQUIREMENT_KEYS))},
                     place,
                 )
-            TrainingRequirement(
-                roles=requirement["roles"],
-                due_date=requirement.get("due_date"),
-                renewal_months=requirement.get("renewal_months"),
-            ).clean_fields(exclude=["course", "organisation"])
+            try:
+                TrainingRequirement(
+                    roles=requirement["roles"],
+                    due_date=requirement.get("due_date"),
+                    renewal_months=requirement.get("renewal_months"),
+                ).clean_fields(exclude=["course", "organisation"])
+            except ValidationError as error:
+                name, messages = next(iter(error.message_dict.items()))
+                raise ContentFileError(path, " ".join(messages), (*place, name)) from error
         courses.append((path, data))
     return courses
 

@@ -21,8 +21,6 @@ from .models import Choice, DrawRule, QuestionTag, Quiz
 
 BANK = "quizzes/questions.csv"
 QUIZZES_FILE = "quizzes/quizzes.yaml"
-QUIZ_KEYS = {"slug", "title", "intro", "pass_mark", "time_limit_minutes", "attempts_allowed"}
-QUIZ_KEYS |= {"review_policy", "draws"}
 
 # Demo learners (usernames from the organisations demo) and the quiz each has taken.
 DEMO_TAKERS = [
@@ -60,23 +58,17 @@ def quiz_specs(tags=None):
     """The quizzes of content/quizzes/quizzes.yaml, checked; `tags`: the bank's topics."""
     path = content_dir() / QUIZZES_FILE
     specs = read_list(path)
-    review = {choice.value for choice in Quiz.Review}
+    fields = {field.name for field in Quiz._meta.concrete_fields} - {"id"}
     for index, spec in enumerate(specs):
         mapping(path, spec, (index,))
-        unknown = sorted(set(spec) - QUIZ_KEYS)
+        unknown = sorted(set(spec) - fields - {"draws"})
         if unknown:
             raise ContentFileError(
                 path, _("Unknown key “%(key)s”.") % {"key": unknown[0]}, (index, unknown[0])
             )
-        for key in ("slug", "title", "pass_mark", "draws"):
-            if key not in spec:
+        for key in ("slug", "title", "draws"):
+            if not spec.get(key):
                 raise ContentFileError(path, _("“%(key)s” is required.") % {"key": key}, (index,))
-        if spec.get("review_policy", Quiz.Review.EXPLANATIONS) not in review:
-            raise ContentFileError(
-                path,
-                _("review_policy must be one of: %(values)s.") % {"values": ", ".join(review)},
-                (index, "review_policy"),
-            )
         try:
             Quiz(**{k: v for k, v in spec.items() if k != "draws"}).clean_fields()
         except ValueError as error:
@@ -86,7 +78,11 @@ def quiz_specs(tags=None):
             raise ContentFileError(path, " ".join(messages), (index, name)) from error
         for number, draw in enumerate(spec["draws"]):
             place = (index, "draws", number)
-            if set(draw) != {"tag", "count"} or not isinstance(draw["count"], int):
+            if (
+                not isinstance(draw, dict)
+                or set(draw) != {"tag", "count"}
+                or not isinstance(draw["count"], int)
+            ):
                 raise ContentFileError(
                     path, _("A draw names a “tag” of the bank and a whole “count”."), place
                 )

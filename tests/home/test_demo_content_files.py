@@ -61,6 +61,12 @@ def test_an_unknown_block_type_and_an_unknown_key_are_reported(content):
     assert "sections[0].value.checkpoints[0].itme" in message
 
 
+def test_a_requirement_with_an_unknown_date_is_reported(content):
+    course = content / "courses" / "02-control-room-operators.yaml"
+    edit(course, "due_date: 2026-12-31", "due_date: 明年")
+    assert "02-control-room-operators.yaml" in refusal() and "requirements[0].due_date" in refusal()
+
+
 def test_a_yaml_syntax_error_is_reported_with_its_line(content):
     alerts = content / "alerts" / "risk-alerts.yaml"
     edit(alerts, "- slug: ", "- slug: [unclosed ")
