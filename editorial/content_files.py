@@ -26,6 +26,9 @@ from wagtail.models import Page
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+PAGE_FIELDS = ("title", "slug", "seo_title", "search_description")
+
+
 def content_dir():
     return Path(settings.BASE_DIR) / "content"
 
@@ -123,21 +126,25 @@ def page(model, data, *, path, place=(), extra=()):
     checked form, with the optional members the file left out filled in.
     """
     mapping(path, data, place)
-    fields = {f.name: f for f in model._meta.concrete_fields}
+    own = {f.name for f in Page._meta.concrete_fields}
+    # What an editor fills in: the page's own content fields and Page's title, slug and SEO
+    # fields; never the tree's bookkeeping (path, depth, live …) nor a relation by its id.
+    fields = {
+        f.name: f
+        for f in model._meta.concrete_fields
+        if (f.name in PAGE_FIELDS or f.name not in own)
+        and f.editable
+        and not f.is_relation
+        and not f.primary_key
+    }
     unknown = [key for key in data if key not in fields and key not in extra]
     if unknown:
         raise ContentFileError(
             path, _("Unknown key “%(key)s”.") % {"key": unknown[0]}, (*place, unknown[0])
         )
-    own = {f.name for f in Page._meta.concrete_fields}
     for field in fields.values():
         required = field.name in ("title", "slug") or (
-            field.name not in own
-            and field.editable
-            and not field.blank
-            and not field.has_default()
-            and not field.primary_key
-            and not field.is_relation
+            field.name not in own and not field.blank and not field.has_default()
         )
         if required and data.get(field.name) in (None, ""):
             raise ContentFileError(
@@ -153,7 +160,7 @@ def page(model, data, *, path, place=(), extra=()):
         values[name] = value
     instance = model(**values)
     try:
-        instance.clean_fields(exclude=[name for name in fields if name not in values])
+        instance.clean_fields(exclude=[f.name for f in model._meta.fields if f.name not in values])
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         raise ContentFileError(path, " ".join(messages), (*place, name)) from error

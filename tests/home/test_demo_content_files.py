@@ -67,6 +67,12 @@ def test_a_requirement_with_an_unknown_date_is_reported(content):
     assert "02-control-room-operators.yaml" in refusal() and "requirements[0].due_date" in refusal()
 
 
+def test_a_page_file_cannot_set_the_tree_or_a_relation_by_id(content):
+    handbook = content / "handbooks" / "02-elderly-care.yaml"
+    edit(handbook, "slug: ", "depth: 1\nslug: ")
+    assert "02-elderly-care.yaml, 第2行 (depth)" in refusal()
+
+
 def test_a_yaml_syntax_error_is_reported_with_its_line(content):
     alerts = content / "alerts" / "risk-alerts.yaml"
     edit(alerts, "- slug: ", "- slug: [unclosed ")
