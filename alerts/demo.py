@@ -1,4 +1,4 @@
-"""Demo alerts: the cases, exposures and risk alerts in demo_content, published under /alerts/.
+"""Demo alerts: content/alerts/*.yaml (cases, exposures, risk alerts), published under /alerts/.
 
 When the demo district exists (organisations load first), a case warning and the winter risk
 alert are sent to units, and some units have confirmed reading them.
@@ -7,13 +7,16 @@ alert are sent to units, and some units have confirmed reading them.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
+from editorial import content_files
+from editorial.content_files import ContentFileError
 from editorial.demo import default_site_root
 from handbooks.models import HandbookPage
 from organisations.models import Membership, Organisation
 
 from . import services
-from .demo_content import CASE_WARNINGS, HAZARD_EXPOSURES, RISK_ALERTS
 from .models import (
     READER_ROLES,
     AlertIndexPage,
@@ -35,55 +38,51 @@ RISK_ALERT_TO_SEND = "winter-heating-2026"
 TOWN_FOR_RISK_ALERT = "朱家角镇"
 
 
-def _lines(items):
-    return "\n".join(items)
+# Each file holds a list of pages of one kind; "tags" and a case's "handbook" (a handbook's slug)
+# are read here, every other key is a field of the page.
+FILES = [
+    ("alerts/case-warnings.yaml", CaseWarningPage, ("tags", "handbook")),
+    ("alerts/hazard-exposures.yaml", HazardExposurePage, ("tags",)),
+    ("alerts/risk-alerts.yaml", RiskAlertPage, ("tags",)),
+]
+EXAMPLE_MARK = "示例曝光，情节为教学虚构。"
 
 
-def _case(data, handbooks):
-    return CaseWarningPage(
-        title=data["title"],
-        slug=data["slug"],
-        date=data["date"],
-        place_type=data["place_type"],
-        summary=data["summary"],
-        search_description=data["summary"],
-        what_happened=f"<p>{data['what_happened']}</p>",
-        causes=_lines(data["causes"]),
-        violations=[{"type": "violation", "value": item} for item in data["violations"]],
-        lessons=_lines(data["lessons"]),
-        handbook=handbooks.get(data.get("handbook_slug")),
-    )
+def alert_files(handbook_slugs=None):
+    """[(path, model, data)] of every alert, checked; `handbook_slugs`: what a case may name."""
+    alerts = []
+    for relative, model, extra in FILES:
+        path = content_files.content_dir() / relative
+        for index, data in enumerate(content_files.read_list(path)):
+            if model is HazardExposurePage and isinstance(data, dict) and "summary" not in data:
+                # Unless given, an exposure's list text is its hazard's opening, without the
+                # example mark.
+                hazard = strip_tags(data.get("hazard") or "")
+                data["summary"] = hazard.removeprefix(EXAMPLE_MARK)[:120]
+            content_files.page(model, data, path=path, place=(index,), extra=extra)
+            handbook = data.get("handbook")
+            if handbook and handbook_slugs is not None and handbook not in handbook_slugs:
+                raise ContentFileError(
+                    path,
+                    _("No handbook “%(slug)s” in content/handbooks/.") % {"slug": handbook},
+                    (index, "handbook"),
+                )
+            alerts.append((path, model, data))
+    return alerts
 
 
-def _exposure(data):
-    return HazardExposurePage(
-        title=data["title"],
-        slug=data["slug"],
-        date=data["date"],
-        place_type=data["place_type"],
-        summary=data["hazard"].removeprefix("示例曝光，情节为教学虚构。")[:120],
-        search_description=data["hazard"][:150],
-        hazard=f"<p>{data['hazard']}</p>",
-        basis=data["basis"],
-        rectification_status=data["status"],
-        rectification_deadline=data["deadline"],
-        rectification=data["rectification"],
-    )
-
-
-def _risk_alert(data):
-    return RiskAlertPage(
-        title=data["title"],
-        slug=data["slug"],
-        season=data["season"],
-        valid_from=data["valid_from"],
-        valid_to=data["valid_to"],
-        date=data["valid_from"],
-        audience=data["audience"],
-        summary=data["summary"],
-        search_description=data["summary"],
-        precautions=_lines(data["precautions"]),
-    )
+def _page(model, data, handbooks):
+    fields = {k: v for k, v in data.items() if k not in ("tags", "handbook")}
+    page = model(**fields)
+    if model is CaseWarningPage:
+        page.handbook = handbooks.get(data.get("handbook"))
+        page.search_description = page.summary
+    elif model is HazardExposurePage:
+        page.search_description = strip_tags(page.hazard)[:150]
+    else:
+        page.date = page.valid_from
+        page.search_description = page.summary
+    return page
 
 
 def load():
@@ -104,13 +103,11 @@ def load():
             index.save_revision().publish()
         existing = set(AlertPage.objects.values_list("slug", flat=True))
         handbooks = {page.slug: page for page in HandbookPage.objects.all()}
-        pages = [(_case(data, handbooks), data["tags"]) for data in CASE_WARNINGS]
-        pages += [(_exposure(data), data["tags"]) for data in HAZARD_EXPOSURES]
-        pages += [(_risk_alert(data), data["tags"]) for data in RISK_ALERTS]
-        for page, tags in pages:
-            if page.slug in existing:
+        for _path, model, data in alert_files():
+            if data["slug"] in existing:
                 continue
-            page.tags.add(*tags)
+            page = _page(model, data, handbooks)
+            page.tags.add(*data.get("tags", []))
             index.add_child(instance=page)
             page.save_revision().publish()
         _send_demo_dispatches()

@@ -1,19 +1,26 @@
-"""Demo courses from courses/demo_content.py, district requirements and some progress."""
+"""Demo courses from content/courses/*.yaml, district requirements and some progress.
 
-from datetime import date, datetime, time, timedelta
+Each course file holds the course page's fields, its requirements and its lessons (each lesson's
+fields, the body as StreamField JSON, and for a quiz lesson the slug of its quiz in
+content/quizzes/quizzes.yaml). Every file is checked before anything is saved.
+"""
+
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from accounts.demo import ensure_user
+from editorial import content_files
+from editorial.content_files import ContentFileError
 from editorial.demo import default_site_root
 from organisations.models import Membership, Organisation
 from quizzes.models import Quiz
 
 from . import services
-from .demo_content import COURSES
 from .models import (
     CampaignPage,
     CourseIndexPage,
@@ -24,60 +31,78 @@ from .models import (
 )
 from .quiz_link import carry_over_scores
 
-LESSON_KINDS = {kind.value for kind in LessonPage.Kind}
-
-# The quizzes demo publishes these quizzes under stable slugs (docs/quizzes.md).
-COURSE_QUIZZES = {
-    "unit-responsible-persons": "responsible-person-quiz",
-    "control-room-operators": "control-room-operator-exam",
-    "e-bike-fire-safety": "e-bike-fire-safety-quiz",
-    "extinguisher-and-hydrant": "extinguisher-hydrant-quiz",
-    "first-lesson-autumn-2026": "school-first-lesson-quiz",
-    "grassroots-inspection-essentials": "grassroots-inspection-quiz",
-}
+COURSE_KEYS = ("tags", "requirements", "lessons")
+LESSON_KEYS = ("quiz",)
+REQUIREMENT_KEYS = {"organisation", "roles", "due_date", "renewal_months"}
 
 
-def _paragraph(text):
-    return text if text.lstrip().startswith("<") else f"<p>{escape(text)}</p>"
+def course_files(quiz_slugs=None):
+    """[(path, data)] of every course file, checked; `quiz_slugs`: the quizzes lessons may name.
 
-
-def lesson_body(blocks):
-    """Turn the plain demo blocks into StreamField values of LessonBodyBlock."""
-    body = []
-    for block in blocks:
-        kind, value = block["type"], block["value"]
-        if kind == "heading":
-            body.append({"type": "heading", "value": {"text": value, "level": "h2"}})
-        elif kind == "paragraph":
-            body.append({"type": "paragraph", "value": _paragraph(value)})
-        elif kind == "callout":
-            body.append(
-                {
-                    "type": "callout",
-                    "value": {**value, "text": _paragraph(value["text"])},
-                }
-            )
-        elif kind == "steps":
-            steps = [{"title": s["title"], "text": s["text"], "image": None} for s in value]
-            body.append({"type": "steps", "value": {"heading": "", "steps": steps}})
-        elif kind == "key_points":
-            body.append({"type": "key_points", "value": {"heading": "", "points": value}})
-        elif kind == "faq":
-            items = [{"question": i["question"], "answer": _paragraph(i["answer"])} for i in value]
-            body.append({"type": "faq", "value": {"heading": "", "items": items}})
-    return body
+    Raises ContentFileError (file, line, place) on the first problem.
+    """
+    courses = []
+    for path in content_files.files("courses"):
+        data = content_files.mapping(path, content_files.read(path))
+        content_files.page(CoursePage, data, path=path, extra=COURSE_KEYS)
+        lessons = data.get("lessons")
+        if not isinstance(lessons, list) or not lessons:
+            raise ContentFileError(path, _("A course needs a list of lessons."), ("lessons",))
+        for index, lesson in enumerate(lessons):
+            place = ("lessons", index)
+            content_files.page(LessonPage, lesson, path=path, place=place, extra=LESSON_KEYS)
+            is_quiz = lesson.get("kind") == LessonPage.Kind.QUIZ
+            if is_quiz and not lesson.get("quiz"):
+                raise ContentFileError(
+                    path, _("A quiz lesson names its quiz (“quiz”)."), (*place, "kind")
+                )
+            if lesson.get("quiz") and not is_quiz:
+                raise ContentFileError(
+                    path, _("Only a lesson of kind “quiz” names a quiz."), (*place, "quiz")
+                )
+            if is_quiz and quiz_slugs is not None and lesson["quiz"] not in quiz_slugs:
+                raise ContentFileError(
+                    path,
+                    _("No quiz “%(slug)s” in content/quizzes/quizzes.yaml.")
+                    % {"slug": lesson["quiz"]},
+                    (*place, "quiz"),
+                )
+        for index, requirement in enumerate(data.get("requirements") or []):
+            place = ("requirements", index)
+            content_files.mapping(path, requirement, place)
+            if set(requirement) - REQUIREMENT_KEYS or not {"organisation", "roles"} <= set(
+                requirement
+            ):
+                raise ContentFileError(
+                    path,
+                    _("A requirement has the keys %(keys)s.")
+                    % {"keys": ", ".join(sorted(REQUIREMENT_KEYS))},
+                    place,
+                )
+            try:
+                TrainingRequirement(
+                    roles=requirement["roles"],
+                    due_date=requirement.get("due_date"),
+                    renewal_months=requirement.get("renewal_months"),
+                ).clean_fields(exclude=["course", "organisation"])
+            except ValidationError as error:
+                name, messages = next(iter(error.message_dict.items()))
+                raise ContentFileError(path, " ".join(messages), (*place, name)) from error
+        courses.append((path, data))
+    return courses
 
 
 def load():
     home = default_site_root()
     if home is None:
         return
+    specs = [data for _path, data in course_files()]
     with transaction.atomic():
         index = _course_index(home)
-        courses = {spec["slug"]: _course(index, spec) for spec in COURSES}
-        _requirements(courses)
+        courses = {spec["slug"]: _course(index, spec) for spec in specs}
+        _requirements(courses, specs)
     _progress(courses)
-    _campaign(index, courses.get(CAMPAIGN_COURSE))
+    _campaigns(index, courses)
     # The quizzes demo graded its attempts before these courses existed.
     for course in courses.values():
         carry_over_scores(course)
@@ -100,59 +125,43 @@ def _course(index, spec):
     course = CoursePage.objects.filter(slug=spec["slug"]).first()
     if course is not None:
         return course
-    course = CoursePage(
-        title=spec["title"],
-        slug=spec["slug"],
-        summary=spec["summary"],
-        audience_roles=spec["audience_roles"],
-        estimated_minutes=spec["minutes"],
-        credit_hours=spec["credit_hours"],
-        validity_months=spec["validity_months"],
-        has_certificate=spec["certificate"],
-        search_description=spec["summary"][:150],
-    )
+    fields = {k: v for k, v in spec.items() if k not in COURSE_KEYS}
+    course = CoursePage(search_description=spec["summary"][:150], **fields)
     index.add_child(instance=course)
-    course.tags.add(*spec["tags"])
+    course.tags.add(*spec.get("tags", []))
     course.save_revision().publish()
     for lesson_spec in spec["lessons"]:
-        kind = lesson_spec["kind"] if lesson_spec["kind"] in LESSON_KINDS else "reading"
+        fields = {k: v for k, v in lesson_spec.items() if k not in LESSON_KEYS}
         quiz = None
-        if kind == LessonPage.Kind.QUIZ:
-            quiz = Quiz.objects.filter(slug=COURSE_QUIZZES.get(spec["slug"], "")).first()
-            if quiz is None:
-                kind = LessonPage.Kind.READING
-        lesson = LessonPage(
-            title=lesson_spec["title"],
-            slug=lesson_spec["slug"],
-            kind=kind,
-            quiz=quiz,
-            body=lesson_body(lesson_spec.get("body", [])),
-        )
+        if fields.get("kind") == LessonPage.Kind.QUIZ:
+            quiz = Quiz.objects.filter(slug=lesson_spec["quiz"]).first()
+            if quiz is None:  # removed by an editor since: the lesson is read, not taken
+                fields["kind"] = LessonPage.Kind.READING
+        lesson = LessonPage(quiz=quiz, **fields)
         course.add_child(instance=lesson)
         lesson.save_revision().publish()
     return CoursePage.objects.get(pk=course.pk)
 
 
-REQUIREMENTS = [
-    # (course slug, organisation name, roles, due date, renewal months)
-    ("unit-responsible-persons", "青浦区", ["responsible", "manager"], date(2026, 12, 31), 12),
-    ("control-room-operators", "青浦区", ["operator"], date(2026, 12, 31), 12),
-    ("first-lesson-autumn-2026", "青浦区", ["student", "teacher"], date(2026, 9, 30), None),
-    ("e-bike-fire-safety", "朱家角镇", ["staff"], date(2027, 3, 31), None),
-    ("grassroots-inspection-essentials", "青浦区", ["cadre"], date(2027, 6, 30), None),
-]
-
-
-def _requirements(courses):
-    for slug, organisation_name, roles, due, renewal in REQUIREMENTS:
-        organisation = Organisation.objects.filter(name=organisation_name).order_by("depth").first()
-        if organisation is None or slug not in courses:
-            continue
-        TrainingRequirement.objects.get_or_create(
-            course=courses[slug],
-            organisation=organisation,
-            defaults={"roles": roles, "due_date": due, "renewal_months": renewal},
-        )
+def _requirements(courses, specs):
+    for spec in specs:
+        for requirement in spec.get("requirements") or []:
+            organisation = (
+                Organisation.objects.filter(name=requirement["organisation"])
+                .order_by("depth")
+                .first()
+            )
+            if organisation is None or spec["slug"] not in courses:
+                continue
+            TrainingRequirement.objects.get_or_create(
+                course=courses[spec["slug"]],
+                organisation=organisation,
+                defaults={
+                    "roles": requirement["roles"],
+                    "due_date": requirement.get("due_date"),
+                    "renewal_months": requirement.get("renewal_months"),
+                },
+            )
 
 
 PROGRESS = [
@@ -186,56 +195,62 @@ def _progress(courses):
             services.complete_lesson(user, lesson, now=when + timedelta(minutes=20 * offset))
 
 
-CAMPAIGN_COURSE = "first-lesson-autumn-2026"
-CAMPAIGN_SLUG = "first-lesson-2026-campaign"
-CAMPAIGN_START, CAMPAIGN_END = date(2026, 9, 1), date(2026, 9, 30)
-# Invented students per demo class (in the order of organisations.demo.SCHOOLS' classes).
+CAMPAIGN_KEYS = ("course", "target")
+# The campaign whose classes get invented students, and how many per demo class (in the order of
+# organisations.demo.SCHOOLS' classes).
+CAMPAIGN_WITH_STUDENTS = "first-lesson-2026-campaign"
 CAMPAIGN_CLASS_SIZES = [6, 8, 5, 7, 6, 4]
 
 
-def _campaign(index, course):
-    """2026年秋季消防安全开学第一课 for 青浦区, class join codes, and students' completions."""
-    district = Organisation.objects.filter(name="青浦区", depth=1).first()
-    if course is None or district is None:
+def campaign_files(course_slugs=None):
+    """[(path, data)] of content/campaigns/*.yaml, checked; `course_slugs`: what they may name."""
+    campaigns = []
+    for path in content_files.files("campaigns"):
+        data = content_files.mapping(path, content_files.read(path))
+        content_files.page(CampaignPage, data, path=path, extra=CAMPAIGN_KEYS)
+        for key in CAMPAIGN_KEYS:
+            if not data.get(key):
+                raise ContentFileError(path, _("“%(key)s” is required.") % {"key": key}, (key,))
+        if course_slugs is not None and data["course"] not in course_slugs:
+            raise ContentFileError(
+                path,
+                _("No course “%(slug)s” in content/courses/.") % {"slug": data["course"]},
+                ("course",),
+            )
+        campaigns.append((path, data))
+    return campaigns
+
+
+def _campaigns(index, courses):
+    for _path, data in campaign_files():
+        _campaign(index, courses.get(data["course"]), data)
+
+
+def _campaign(index, course, data):
+    """The campaign for its target, class join codes, and for one campaign students' progress."""
+    target = Organisation.objects.filter(name=data["target"]).order_by("depth").first()
+    if course is None or target is None:
         return
-    campaign = CampaignPage.objects.filter(slug=CAMPAIGN_SLUG).first()
+    campaign = CampaignPage.objects.filter(slug=data["slug"]).first()
     if campaign is None:
-        campaign = CampaignPage(
-            title="2026年秋季消防安全开学第一课",
-            slug=CAMPAIGN_SLUG,
-            intro=(
-                "9月开学第一个月，青浦区中小学同学和老师一起学习“不玩火、会报警、会逃生”。"
-                "同学们用班级加入码加入自己的班级，再学习课程。"
-            ),
-            body=[
-                {
-                    "type": "paragraph",
-                    "value": "<p>活动时间：2026年9月1日至9月30日。参加对象：全区中小学学生和老师。"
-                    "老师在本页生成班级加入码，发给本班同学；各校参与情况在下方实时公布，"
-                    "只显示人数和比例，不显示姓名。</p>",
-                }
-            ],
-            course=course,
-            starts_on=CAMPAIGN_START,
-            ends_on=CAMPAIGN_END,
-            target=district,
-            require_training=True,
-        )
+        fields = {k: v for k, v in data.items() if k not in CAMPAIGN_KEYS}
+        campaign = CampaignPage(course=course, target=target, **fields)
         index.add_child(instance=campaign)
         campaign.save_revision().publish()
     classes = list(
         Organisation.objects.filter(
-            kind=Organisation.Kind.CLASS, path__startswith=district.path
+            kind=Organisation.Kind.CLASS, path__startswith=target.path
         ).order_by("path")
     )
     for klass in classes:
         services.ensure_class_join_code(klass)
-    _campaign_students(classes, course)
+    if campaign.slug == CAMPAIGN_WITH_STUDENTS:
+        _campaign_students(classes, course, campaign.starts_on)
 
 
-def _campaign_students(classes, course):
+def _campaign_students(classes, course, starts_on):
     """示例学生NN in the demo classes; most finish on a day of the window, some not yet."""
-    joined = timezone.make_aware(datetime.combine(CAMPAIGN_START - timedelta(days=7), time(9)))
+    joined = timezone.make_aware(datetime.combine(starts_on - timedelta(days=7), time(9)))
     lessons = list(course.get_lessons())
     number = 0
     for klass, size in zip(classes, CAMPAIGN_CLASS_SIZES, strict=False):
@@ -252,7 +267,7 @@ def _campaign_students(classes, course):
                 continue
             if number % 5 == 0:
                 continue  # not started
-            day = CAMPAIGN_START + timedelta(days=(number * 7) % 29)
+            day = starts_on + timedelta(days=(number * 7) % 29)
             when = timezone.make_aware(datetime.combine(day, time(16, number % 60)))
             done = lessons if number % 6 else lessons[:1]  # every sixth is still in progress
             services.start_course(user, course, now=when)

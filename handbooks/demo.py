@@ -1,10 +1,10 @@
-"""Demo handbooks: every handbook in demo_content, published under /handbooks/."""
+"""Demo handbooks: every file of content/handbooks/, published under /handbooks/."""
 
 from django.db import transaction
 
+from editorial import content_files
 from editorial.demo import default_site_root
 
-from .demo_content import HANDBOOKS
 from .models import HandbookIndexPage, HandbookPage
 
 INDEX_INTRO = (
@@ -13,29 +13,14 @@ INDEX_INTRO = (
 )
 
 
-def sections_stream(sections):
-    """demo_content sections as StreamField data."""
-    return [
-        {
-            "type": "section",
-            "value": {
-                "title": section["title"],
-                "checkpoints": [
-                    {
-                        "item": point["item"],
-                        "requirement": point["requirement"],
-                        "method": point.get("method", ""),
-                        "basis": point.get("basis", ""),
-                        "hazards": point.get("hazards", ""),
-                        "photo_right": None,
-                        "photo_wrong": None,
-                    }
-                    for point in section["checkpoints"]
-                ],
-            },
-        }
-        for section in sections
-    ]
+def handbook_files():
+    """[(path, data)] of every handbook file, checked; a ContentFileError names the first problem."""
+    handbooks = []
+    for path in content_files.files("handbooks"):
+        data = content_files.mapping(path, content_files.read(path))
+        content_files.page(HandbookPage, data, path=path)
+        handbooks.append((path, data))
+    return handbooks
 
 
 def load():
@@ -55,16 +40,9 @@ def load():
             home.add_child(instance=index)
             index.save_revision().publish()
         existing = set(HandbookPage.objects.values_list("slug", flat=True))
-        for data in HANDBOOKS:
+        for _path, data in handbook_files():
             if data["slug"] in existing:
                 continue
-            handbook = HandbookPage(
-                title=data["title"],
-                slug=data["slug"],
-                place_type=data["place_type"],
-                intro=data["intro"],
-                sections=sections_stream(data["sections"]),
-                search_description=data["intro"][:150],
-            )
+            handbook = HandbookPage(search_description=data["intro"][:150], **data)
             index.add_child(instance=handbook)
             handbook.save_revision().publish()

@@ -1,73 +1,26 @@
-"""Demo question bank, one quiz per demo course topic, and a few graded attempts."""
+"""Demo question bank, one quiz per demo course topic, and a few graded attempts.
+
+The bank is content/quizzes/questions.csv in the editors' import template, read and checked by
+the same importer as an upload (题库导入); the quizzes are content/quizzes/quizzes.yaml.
+"""
 
 import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.demo import ensure_user
+from editorial.content_files import ContentFileError, content_dir, mapping, read_list
 
-from . import services
-from .demo_content import QUESTIONS
+from . import importer, services
 from .models import Choice, DrawRule, QuestionTag, Quiz
 
-# slug → settings and draws (topic, count). Courses find their quiz by these slugs.
-QUIZZES = [
-    {
-        "slug": "responsible-person-quiz",
-        "title": "社会单位消防安全责任人、管理人培训测验",
-        "intro": "检验对消防法规、单位消防安全职责和防火巡查检查要求的掌握情况。80分合格，可作答3次。",
-        "pass_mark": 80,
-        "attempts_allowed": 3,
-        "review_policy": Quiz.Review.EXPLANATIONS,
-        "draws": [("单位责任", 4), ("消防法规", 4), ("防火巡查检查", 2)],
-    },
-    {
-        "slug": "control-room-operator-exam",
-        "title": "消控室值班操作人员轮训考试",
-        "intro": "消控室值班操作人员年度轮训考试，限时30分钟，80分合格，可作答3次；通过后可查看解析。",
-        "pass_mark": 80,
-        "time_limit_minutes": 30,
-        "attempts_allowed": 3,
-        "review_policy": Quiz.Review.ONCE_PASSED,
-        "draws": [("消控室", 20)],
-    },
-    {
-        "slug": "e-bike-fire-safety-quiz",
-        "title": "电动自行车消防安全测验",
-        "intro": "电动自行车停放、充电和火灾预防常识。",
-        "pass_mark": 60,
-        "review_policy": Quiz.Review.EXPLANATIONS,
-        "draws": [("电动自行车", 8)],
-    },
-    {
-        "slug": "extinguisher-hydrant-quiz",
-        "title": "灭火器与消火栓使用测验",
-        "intro": "灭火器的选用和使用方法，室内消火栓的使用。",
-        "pass_mark": 60,
-        "review_policy": Quiz.Review.RIGHT_WRONG,
-        "draws": [("灭火器", 6), ("消火栓", 4)],
-    },
-    {
-        "slug": "school-first-lesson-quiz",
-        "title": "开学第一课小测验",
-        "intro": "校园消防安全和疏散逃生知识小测验，交卷后可以看到每道题的答案和解析。",
-        "pass_mark": 60,
-        "review_policy": Quiz.Review.EXPLANATIONS,
-        "draws": [("校园安全", 6), ("疏散逃生", 4)],
-    },
-    {
-        "slug": "grassroots-inspection-quiz",
-        "title": "基层治理骨干检查要点测验",
-        "intro": "防火检查要点、重点场所和用火用电隐患识别。",
-        "pass_mark": 70,
-        "attempts_allowed": 3,
-        "review_policy": Quiz.Review.EXPLANATIONS,
-        "draws": [("防火巡查检查", 5), ("重点场所", 3), ("用火用电", 2)],
-    },
-]
+BANK = "quizzes/questions.csv"
+QUIZZES_FILE = "quizzes/quizzes.yaml"
 
 # Demo learners (usernames from the organisations demo) and the quiz each has taken.
 DEMO_TAKERS = [
@@ -83,11 +36,77 @@ SAMPLE_LEARNERS = [
 ]
 
 
+def bank_rows():
+    """The bank's rows as the importer checked them; any problem is a ContentFileError.
+
+    Questions already in the bank are not a problem here: import_questions skips them.
+    """
+    path = content_dir() / BANK
+    preview = importer.read_sheet(path.name, path.read_bytes(), csv_allowed=True, existing=set())
+    if preview.error:
+        raise ContentFileError(path, preview.error)
+    if preview.problem_rows:
+        row = preview.problem_rows[0]
+        problems = "; ".join(row.problems)
+        raise ContentFileError(
+            path, _("row %(row)s: %(problems)s") % {"row": row.number, "problems": problems}
+        )
+    return preview.rows
+
+
+def quiz_specs(tags=None):
+    """The quizzes of content/quizzes/quizzes.yaml, checked; `tags`: the bank's topics."""
+    path = content_dir() / QUIZZES_FILE
+    specs = read_list(path)
+    fields = {field.name for field in Quiz._meta.concrete_fields} - {"id"}
+    for index, spec in enumerate(specs):
+        mapping(path, spec, (index,))
+        unknown = sorted(set(spec) - fields - {"draws"})
+        if unknown:
+            raise ContentFileError(
+                path, _("Unknown key “%(key)s”.") % {"key": unknown[0]}, (index, unknown[0])
+            )
+        for key in ("slug", "title", "draws"):
+            if not spec.get(key):
+                raise ContentFileError(path, _("“%(key)s” is required.") % {"key": key}, (index,))
+        try:
+            Quiz(**{k: v for k, v in spec.items() if k != "draws"}).clean_fields()
+        except ValueError as error:
+            raise ContentFileError(path, str(error), (index,)) from error
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise ContentFileError(path, " ".join(messages), (index, name)) from error
+        for number, draw in enumerate(spec["draws"]):
+            place = (index, "draws", number)
+            if (
+                not isinstance(draw, dict)
+                or set(draw) != {"tag", "count"}
+                or not isinstance(draw["count"], int)
+            ):
+                raise ContentFileError(
+                    path, _("A draw names a “tag” of the bank and a whole “count”."), place
+                )
+            if tags is not None and draw["tag"] not in tags:
+                raise ContentFileError(
+                    path,
+                    _("The bank has no question tagged “%(tag)s”.") % {"tag": draw["tag"]},
+                    (*place, "tag"),
+                )
+    return specs
+
+
+def quiz_slugs():
+    """The slugs of the demo quizzes: what a course file's quiz lesson may name."""
+    return {spec["slug"] for spec in read_list(content_dir() / QUIZZES_FILE)}
+
+
 def load():
     """Create what is missing; running it again changes nothing."""
+    rows = bank_rows()
+    specs = quiz_specs(tags={tag for row in rows for tag in row.tags})
     with transaction.atomic():
-        services.import_questions(QUESTIONS)
-        quizzes = {spec["slug"]: _quiz(spec) for spec in QUIZZES}
+        services.import_questions([row.as_data() for row in rows])
+        quizzes = {spec["slug"]: _quiz(spec) for spec in specs}
     User = get_user_model()
     for username, slug in DEMO_TAKERS:
         user = User.objects.filter(username=username).first()
@@ -105,9 +124,12 @@ def _quiz(spec):
         return quiz
     fields = {k: v for k, v in spec.items() if k != "draws"}
     quiz = Quiz.objects.create(shuffle_questions=True, shuffle_choices=True, **fields)
-    for position, (topic, count) in enumerate(spec["draws"]):
+    for position, draw in enumerate(spec["draws"]):
         DrawRule.objects.create(
-            quiz=quiz, tag=QuestionTag.objects.get(name=topic), count=count, sort_order=position
+            quiz=quiz,
+            tag=QuestionTag.objects.get(name=draw["tag"]),
+            count=draw["count"],
+            sort_order=position,
         )
     return quiz
 

@@ -150,8 +150,16 @@ def read_workbook(uploaded):
     bounds = limits()
     if uploaded.size > bounds.file_bytes:
         return ImportPreview(error=str(reading.refuse_size(bounds)))
+    return read_sheet(uploaded.name, uploaded.read())
+
+
+def read_sheet(filename, data, *, csv_allowed=False, existing=None):
+    """Checked rows of a sheet in the template; the demo's bank (a .csv) is read here too.
+
+    `existing` is the stem hashes counted as already in the bank (default: the bank's own).
+    """
     try:
-        rows = reading.read_rows(uploaded.name, uploaded.read(), bounds, csv_allowed=False)
+        rows = reading.read_rows(filename, data, limits(), csv_allowed=csv_allowed)
     except reading.SheetRefused as error:
         return ImportPreview(error=str(error))
     if not rows:
@@ -166,7 +174,8 @@ def read_workbook(uploaded):
         )
     position = {name: header.index(name) for name in COLUMNS if name in header}
     preview = ImportPreview()
-    existing = set(Question.objects.values_list("stem_hash", flat=True))
+    if existing is None:
+        existing = set(Question.objects.values_list("stem_hash", flat=True))
     seen = {}
     for number, values in raw:
 

@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alerts import demo as alerts_demo
-from alerts.demo_content import CASE_WARNINGS, HAZARD_EXPOSURES, RISK_ALERTS
 from alerts.models import (
     AlertPage,
     CaseWarningPage,
@@ -17,7 +16,6 @@ from alerts.models import (
     RiskAlertPage,
 )
 from handbooks import demo as handbooks_demo
-from handbooks.demo_content import HANDBOOKS
 from handbooks.models import HandbookPage
 from organisations.models import Membership, Organisation
 from tests.factories import UserFactory
@@ -34,11 +32,12 @@ def test_demo_publishes_all_handbooks_and_alerts_once(client):
         counts = (HandbookPage.objects.count(), AlertPage.objects.count())
         call_command("load_demo")
         assert (HandbookPage.objects.count(), AlertPage.objects.count()) == counts
-        assert HandbookPage.objects.live().count() == len(HANDBOOKS) >= 8
-        assert CaseWarningPage.objects.live().count() == len(CASE_WARNINGS)
-        assert HazardExposurePage.objects.live().count() == len(HAZARD_EXPOSURES)
-        assert RiskAlertPage.objects.live().count() == len(RISK_ALERTS) >= 3
-        assert len(CASE_WARNINGS) + len(HAZARD_EXPOSURES) >= 8
+        kinds = [model for _path, model, _data in alerts_demo.alert_files()]
+        assert HandbookPage.objects.live().count() == len(handbooks_demo.handbook_files()) >= 8
+        assert CaseWarningPage.objects.live().count() == kinds.count(CaseWarningPage)
+        assert HazardExposurePage.objects.live().count() == kinds.count(HazardExposurePage)
+        assert RiskAlertPage.objects.live().count() == kinds.count(RiskAlertPage) >= 3
+        assert kinds.count(CaseWarningPage) + kinds.count(HazardExposurePage) >= 8
         for page in AlertPage.objects.all():
             assert page.live_revision_id is not None  # published with a revision
         current = RiskAlertPage.objects.filter(

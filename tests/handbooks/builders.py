@@ -1,7 +1,32 @@
 """Builders for handbook pages; pages need a parent, so these are functions, not factories."""
 
-from handbooks.demo import sections_stream
 from handbooks.models import HandbookIndexPage, HandbookPage
+
+
+def sections_stream(sections):
+    """Plain sections as the handbook's StreamField data."""
+    return [
+        {
+            "type": "section",
+            "value": {
+                "title": section["title"],
+                "checkpoints": [
+                    {
+                        "item": point["item"],
+                        "requirement": point["requirement"],
+                        "method": point.get("method", ""),
+                        "basis": point.get("basis", ""),
+                        "hazards": point.get("hazards", ""),
+                        "photo_right": None,
+                        "photo_wrong": None,
+                    }
+                    for point in section["checkpoints"]
+                ],
+            },
+        }
+        for section in sections
+    ]
+
 
 SECTIONS = [
     {

@@ -1,18 +1,18 @@
 """The demo content against shared/domain/FACTS.md: the corrected facts stay corrected.
 
-No database: these read the demo modules themselves, which load_demo turns into pages,
-questions, handbooks and alerts.
+No database: these read the content files themselves (content/), which load_demo turns into
+pages, questions, handbooks and alerts; the bank as the importer reads it.
 """
 
 import re
 
 import pytest
 
-from alerts.demo_content import CASE_WARNINGS, HAZARD_EXPOSURES, RISK_ALERTS
-from courses.demo_content import COURSES
-from handbooks.demo_content import HANDBOOKS
+from editorial.content_files import content_dir, read
 from home.demo import HOME_BODY
-from quizzes.demo_content import QUESTIONS
+from quizzes.demo import bank_rows
+
+QUESTIONS = [row.as_data() for row in bank_rows()]
 
 SENTENCE_END = re.compile(r"[。；！？\n]")
 
@@ -30,8 +30,9 @@ def strings(value):
 
 def chunks():
     """Every text leaf of the demo content, a question counting as one chunk."""
-    for source in (COURSES, HANDBOOKS, CASE_WARNINGS, HAZARD_EXPOSURES, RISK_ALERTS, HOME_BODY):
-        yield from strings(source)
+    for path in sorted(content_dir().rglob("*.yaml")):
+        yield from strings(read(path))
+    yield from strings(HOME_BODY)
     for item in QUESTIONS:
         yield "\n".join([item["stem"], *item["choices"], item["explanation"]])
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.demo import DEMO_PASSWORD
 from alerts import demo as alerts_demo
 from courses import demo as courses_demo
+from editorial.content_files import ContentFileError
 from handbooks import demo as handbooks_demo
 from home import demo as home_demo
 from organisations import demo as organisations_demo
@@ -57,6 +58,20 @@ DEMO_ACCOUNTS = [
     "volunteer",
 ]
 
+
+def check_content_files():
+    """Read and check every file of content/ and the references between them; save nothing.
+
+    Raises ContentFileError naming the file and the place of the first problem.
+    """
+    rows = quizzes_demo.bank_rows()
+    quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
+    courses = courses_demo.course_files(quiz_slugs=quizzes_demo.quiz_slugs())
+    courses_demo.campaign_files(course_slugs={data["slug"] for _path, data in courses})
+    handbooks = handbooks_demo.handbook_files()
+    alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
+
+
 # Each app's loader, in dependency order. Each creates only what is missing.
 LOADERS = [
     home_demo.load,
@@ -87,6 +102,11 @@ class Command(BaseCommand):
                     "share a published password. Use --force if you really mean it."
                 )
             )
+        try:
+            # All files first, so that a broken one stops the demo before anything is saved.
+            check_content_files()
+        except ContentFileError as error:
+            raise CommandError(str(error)) from error
         with search_index_deferred() as changed:
             for loader in LOADERS:
                 loader()

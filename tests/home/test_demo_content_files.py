@@ -1,0 +1,138 @@
+"""Every file under content/ loads and passes its checks; a broken one is named, with its place."""
+
+import shutil
+
+import pytest
+
+from django.core.management import CommandError, call_command
+
+from courses.models import CoursePage
+from editorial.content_files import ContentFileError
+from home.management.commands.load_demo import check_content_files
+from quizzes.models import Question
+
+# Building an unsaved page looks up its default locale.
+pytestmark = pytest.mark.django_db
+
+
+def test_every_content_file_passes_its_checks():
+    check_content_files()
+
+
+@pytest.fixture
+def content(tmp_path, settings):
+    """A copy of content/ that a test may break; the loaders read it instead."""
+    shutil.copytree(settings.BASE_DIR / "content", tmp_path / "content")
+    settings.BASE_DIR = tmp_path
+    return tmp_path / "content"
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def refusal():
+    with pytest.raises(ContentFileError) as caught:
+        check_content_files()
+    return str(caught.value)
+
+
+def test_a_wrong_block_value_is_reported_with_file_line_and_place(content):
+    course = content / "courses" / "01-unit-responsible-persons.yaml"
+    edit(course, "      kind: law\n", "      kind: lawful\n")
+    message = refusal()
+    line = course.read_text(encoding="utf-8").splitlines().index("      kind: lawful") + 1
+    assert "content/courses/01-unit-responsible-persons.yaml" in message
+    assert f"第{line}行" in message  # "line N" in English
+    assert "lessons[0].body[2].value.kind" in message
+
+
+def test_an_unknown_block_type_and_an_unknown_key_are_reported(content):
+    course = content / "courses" / "02-control-room-operators.yaml"
+    edit(course, "  - type: paragraph\n", "  - type: paragraf\n")
+    assert "paragraf" in refusal() and "02-control-room-operators.yaml" in refusal()
+    handbook = content / "handbooks" / "01-shopping-complex.yaml"
+    edit(course, "  - type: paragraf\n", "  - type: paragraph\n")
+    edit(handbook, "    - item: ", "    - itme: ")
+    message = refusal()
+    assert "content/handbooks/01-shopping-complex.yaml" in message
+    assert "sections[0].value.checkpoints[0].itme" in message
+
+
+def test_a_requirement_with_an_unknown_date_is_reported(content):
+    course = content / "courses" / "02-control-room-operators.yaml"
+    edit(course, "due_date: 2026-12-31", "due_date: 明年")
+    assert "02-control-room-operators.yaml" in refusal() and "requirements[0].due_date" in refusal()
+
+
+def test_a_page_file_cannot_set_the_tree_or_a_relation_by_id(content):
+    handbook = content / "handbooks" / "02-elderly-care.yaml"
+    edit(handbook, "slug: ", "depth: 1\nslug: ")
+    assert "02-elderly-care.yaml, 第2行 (depth)" in refusal()
+
+
+def test_a_yaml_syntax_error_is_reported_with_its_line(content):
+    alerts = content / "alerts" / "risk-alerts.yaml"
+    edit(alerts, "- slug: ", "- slug: [unclosed ")
+    message = refusal()
+    assert "content/alerts/risk-alerts.yaml, 第" in message and "YAML" in message
+
+
+def test_a_required_field_and_a_too_long_title_are_reported(content):
+    handbook = content / "handbooks" / "03-medical.yaml"
+    text = handbook.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    edit(handbook, title + "\n", "")
+    assert "03-medical.yaml" in refusal() and "title" in refusal()
+    edit(handbook, "slug: ", f"title: {'长' * 300}\nslug: ")
+    assert "03-medical.yaml, 第2行 (title)" in refusal()
+
+
+def test_references_between_files_are_checked(content):
+    course = content / "courses" / "03-e-bike-fire-safety.yaml"
+    edit(course, "quiz: e-bike-fire-safety-quiz", "quiz: no-such-quiz")
+    assert "no-such-quiz" in refusal() and "lessons[3].quiz" in refusal()
+    edit(course, "quiz: no-such-quiz", "quiz: e-bike-fire-safety-quiz")
+    cases = content / "alerts" / "case-warnings.yaml"
+    edit(cases, "handbook: group-rental", "handbook: no-such-handbook")
+    assert "case-warnings.yaml" in refusal() and "[0].handbook" in refusal()
+    edit(cases, "handbook: no-such-handbook", "handbook: group-rental")
+    campaign = content / "campaigns" / "01-first-lesson-2026-campaign.yaml"
+    edit(campaign, "course: first-lesson-autumn-2026", "course: no-such-course")
+    assert "01-first-lesson-2026-campaign.yaml, 第6行 (course)" in refusal()
+    edit(campaign, "course: no-such-course", "course: first-lesson-autumn-2026")
+    quizzes = content / "quizzes" / "quizzes.yaml"
+    edit(quizzes, "tag: 消控室", "tag: 不存在的标签")
+    assert "quizzes.yaml" in refusal() and "draws[0].tag" in refusal()
+
+
+def test_a_bad_question_row_is_reported_with_the_file_and_row(content):
+    bank = content / "quizzes" / "questions.csv"
+    lines = bank.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    # Row 3 of the sheet: a single-choice question keyed to a fifth choice it does not have.
+    fields = lines[2].split(",")
+    fields[8] = "E"
+    lines[2] = ",".join(fields)
+    bank.write_text("".join(lines), encoding="utf-8-sig")
+    message = refusal()
+    assert "content/quizzes/questions.csv" in message
+    assert "第3行" in message  # "row 3" in English
+    assert "E" in message
+
+
+def test_a_duplicate_question_in_the_file_is_refused_like_an_upload(content):
+    bank = content / "quizzes" / "questions.csv"
+    lines = bank.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    bank.write_text("".join([*lines, lines[1]]), encoding="utf-8-sig")
+    assert "questions.csv" in refusal()
+
+
+def test_load_demo_with_a_broken_file_stops_with_its_place_and_saves_nothing(content):
+    course = content / "courses" / "06-grassroots-inspection-essentials.yaml"
+    edit(course, "kind: reading", "kind: x")
+    with pytest.raises(CommandError, match=r"06-grassroots-inspection-essentials\.yaml"):
+        call_command("load_demo")
+    assert not Question.objects.exists()
+    assert not CoursePage.objects.exists()
