@@ -155,9 +155,7 @@ def delete_notices(user, now):
     Notice.objects.filter(user=user).delete()
 
 
-register_section(
-    "messages", _("Messages"), notice_section, order=50, anonymise=delete_notices
-)
+register_section("messages", _("Messages"), notice_section, order=50, anonymise=delete_notices)
 
 
 def collect_my_data(user):

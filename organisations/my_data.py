@@ -39,7 +39,8 @@ def membership_section(user):
 def end_memberships(user, now):
     Membership.objects.current().filter(user=user).update(ended_at=now)
     # The audit log keeps what was done to the person (who acted, what, when: the record a
-    # coordinator answers for), but not the copy of their name in the entry's label.
+    # coordinator answers for), but not the copy of their name in the entry's label. This is
+    # the one change an entry ever gets, hence an UPDATE past AuditEntry.save's refusal.
     user_type = ContentType.objects.get_for_model(user, for_concrete_model=False)
     AuditEntry.objects.filter(
         Q(subject_id=user.pk) | Q(content_type=user_type, object_id=str(user.pk))

@@ -12,9 +12,7 @@ from .models import ServiceRecord
 
 
 def service_section(user):
-    records = (
-        ServiceRecord.objects.filter(volunteer=user).select_related("team").order_by("-date")
-    )
+    records = ServiceRecord.objects.filter(volunteer=user).select_related("team").order_by("-date")
     return SectionData(
         columns=[
             ("date", _("date")),

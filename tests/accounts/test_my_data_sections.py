@@ -75,7 +75,10 @@ def learner_with_data(home_page, learner):
     case = make_case(make_alert_index(home_page))
     dispatch = Dispatch.objects.create(page=case, root=unit, recipient_count=1)
     DispatchRecipient.objects.create(
-        dispatch=dispatch, organisation=unit, acknowledged_by=learner, acknowledged_at=timezone.now()
+        dispatch=dispatch,
+        organisation=unit,
+        acknowledged_by=learner,
+        acknowledged_at=timezone.now(),
     )
     coordinator = UserFactory(name="示例协调员")
     audit.record(coordinator, "firesafety.member.reset_password", instance=learner, person=learner)
