@@ -161,10 +161,6 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
         """The ids of the choices flagged right now, sorted: the key a new attempt copies."""
         return sorted(c.id for c in self.choices.all() if c.is_correct)
 
-    def is_in_use(self):
-        """Someone has answered it: it can be retired, not deleted."""
-        return Answer.objects.filter(question=self).exists()
-
 
 class Choice(Orderable):
     """One choice of a question; the flag says whether it is (one of) the right answer(s)."""

@@ -20,7 +20,7 @@ def attempt_section(user):
             ("attempt", _("attempt")),
             ("quiz", _("quiz")),
             ("started_at", _("started")),
-            ("submitted_at", _("Submitted")),
+            ("submitted_at", _("Handed in")),
             ("status", _("status")),
             ("score", _("score")),
             ("passed", _("Passed")),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -18,7 +19,7 @@ from wagtail.log_actions import log
 
 from . import regrading
 from .admin_views import PermissionRequired
-from .models import Question
+from .models import Answer, Question
 
 RETIRE_ACTION = "firesafety.quiz.retire"
 # The preview and the result list this many attempts; the counts are always complete.
@@ -32,7 +33,12 @@ def questions_url():
 def refuse_deleting_questions_in_use(request, questions):
     """The before_delete_snippet hook: an answered question is retired instead (never a 500)."""
     questions = [q for q in questions if isinstance(q, Question)]
-    in_use = [q for q in questions if q.is_in_use()]
+    if not questions:
+        return None
+    answered = set(
+        Answer.objects.filter(question__in=questions).values_list("question_id", flat=True)
+    )
+    in_use = [q for q in questions if q.pk in answered]
     if not in_use:
         return None
     return TemplateResponse(
@@ -78,9 +84,10 @@ class RegradeView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "resubmit"
     breadcrumbs_items = []
 
-    def dispatch(self, request, *args, pk, **kwargs):
-        self.question = get_object_or_404(Question, pk=pk)
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def question(self):
+        # Looked up after the permission check, so ids say nothing to those without it.
+        return get_object_or_404(Question, pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return str(self.question)

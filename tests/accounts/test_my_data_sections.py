@@ -110,8 +110,12 @@ def test_download_holds_every_section_of_a_learner_with_data(signed_in_client, l
 
 
 @pytest.mark.django_db
-def test_the_page_shows_every_section(signed_in_client, learner_with_data):
-    page = signed_in_client.get(OVERVIEW).content.decode()
+def test_the_page_shows_every_section(
+    signed_in_client, learner_with_data, django_assert_max_num_queries
+):
+    # As many queries as for a person with no records (tests/accounts/test_my_data.py).
+    with django_assert_max_num_queries(21):
+        page = signed_in_client.get(OVERVIEW).content.decode()
     for text in ("示例课程", "示例测验", "示例社区", "示例提醒：请完成年度轮训", "示例商场"):
         assert text in page
 

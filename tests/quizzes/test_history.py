@@ -291,3 +291,19 @@ def test_grading_query_count_is_the_same_for_few_and_many_questions(learner):
             services.grade_attempt(attempt)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_migration_fills_old_attempts_with_the_key_and_pass_mark_of_that_moment(learner):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("quizzes.migrations.0002_attempts_keep_their_key")
+    question = QuestionFactory(kind="multiple", right="AC")
+    quiz = QuizFactory(questions=[question], pass_mark=80)
+    old = Attempt.objects.create(user=learner, quiz=quiz, question_ids=[question.pk, 999999])
+    migration.fill_keys_from_the_bank(apps, None)
+    old.refresh_from_db()
+    right = sorted(question.choices.filter(is_correct=True).values_list("id", flat=True))
+    assert old.answer_key == {str(question.pk): right, "999999": []}
+    assert old.pass_mark == 80
