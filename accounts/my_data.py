@@ -55,6 +55,8 @@ def _display_value(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "；".join(str(item) for item in value)
     return value
 
 
@@ -120,6 +122,40 @@ def account_section(user):
 
 
 register_section("account", pgettext_lazy("user account", "Account"), account_section, order=0)
+
+
+def notice_section(user):
+    from .models import Notice
+
+    return SectionData(
+        columns=[
+            ("title", _("title")),
+            ("body", _("text")),
+            ("link", _("link")),
+            ("created_at", _("sent")),
+            ("read_at", _("read")),
+        ],
+        rows=[
+            {
+                "title": notice.title,
+                "body": notice.body,
+                "link": notice.link,
+                "created_at": notice.created_at,
+                "read_at": notice.read_at or "",
+            }
+            for notice in Notice.objects.filter(user=user).order_by("-created_at")
+        ],
+    )
+
+
+def delete_notices(user, now):
+    # Messages to one person are of use to nobody else: they go with the account.
+    from .models import Notice
+
+    Notice.objects.filter(user=user).delete()
+
+
+register_section("messages", _("Messages"), notice_section, order=50, anonymise=delete_notices)
 
 
 def collect_my_data(user):

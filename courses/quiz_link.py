@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from quizzes.access import register_start_check
-from quizzes.signals import attempt_graded
+from quizzes.signals import attempt_graded, attempts_regraded
 
 from .models import CoursePage, LessonPage
 
@@ -50,12 +50,11 @@ def follow_graded_attempt(sender, attempt, **kwargs):
             services.complete_lesson(attempt.user, lesson)
 
 
-def carry_over_scores(course):
-    """Write into enrolments the best scores already earned on the course's quizzes.
+def _best_by_cycle(course, user_ids=None):
+    """{enrolment: best score} from the graded attempts on the course's quizzes.
 
-    For scores graded before a quiz became part of the course (the demo grades its quizzes
-    before the courses exist; an editor may add a quiz to a lesson later). Each attempt goes
-    to the latest enrolment started before it was submitted, else to the person's first.
+    Each attempt goes to the latest enrolment started before it was submitted, else to the
+    person's first.
     """
     from quizzes.models import Attempt
 
@@ -67,8 +66,10 @@ def carry_over_scores(course):
         if lesson.quiz_id and lesson.kind == LessonPage.Kind.QUIZ
     ]
     if not quiz_ids:
-        return 0
+        return {}
     attempts = Attempt.objects.graded().filter(quiz_id__in=quiz_ids, score__isnull=False)
+    if user_ids is not None:
+        attempts = attempts.filter(user_id__in=user_ids)
     enrolments = {}
     for enrolment in Enrolment.objects.filter(
         course=course, user_id__in=attempts.values("user_id")
@@ -82,6 +83,18 @@ def carry_over_scores(course):
         started = [cycle for cycle in cycles if cycle.started_at <= submitted_at]
         cycle = started[-1] if started else cycles[0]
         best[cycle] = max(best.get(cycle, score), score)
+    return best
+
+
+def carry_over_scores(course):
+    """Write into enrolments the best scores already earned on the course's quizzes.
+
+    For scores graded before a quiz became part of the course (the demo grades its quizzes
+    before the courses exist; an editor may add a quiz to a lesson later).
+    """
+    from .models import Enrolment
+
+    best = _best_by_cycle(course)
     changed = [
         cycle
         for cycle, score in best.items()
@@ -91,3 +104,39 @@ def carry_over_scores(course):
         cycle.best_score = best[cycle]
     Enrolment.objects.bulk_update(changed, ["best_score"])
     return len(changed)
+
+
+@receiver(attempts_regraded, dispatch_uid="courses.follow_regraded_attempts")
+def follow_regraded_attempts(sender, changes, **kwargs):
+    """After an editor's re-grade: best scores follow the new grades, up or down, and an
+    attempt that now passes completes the quiz lessons as any pass does.
+
+    An attempt that no longer passes takes nothing back: the lesson stays complete and a
+    certificate already issued stays valid, because the learner met the test as it was set
+    and a silent revocation would punish them for the editor's mistake. The re-grade page
+    counts these attempts so the editor can revoke a certificate in the admin if it must
+    not stand (docs/quizzes.md).
+    """
+    from . import services
+    from .models import Enrolment
+
+    by_quiz = {}
+    for change in changes:
+        by_quiz.setdefault(change.attempt.quiz_id, []).append(change)
+    for quiz_changes in by_quiz.values():
+        quiz = quiz_changes[0].attempt.quiz
+        user_ids = {change.attempt.user_id for change in quiz_changes}
+        for lesson in _lessons_using(quiz):
+            course = _course_of(lesson)
+            if course is None:
+                continue
+            best = _best_by_cycle(course, user_ids)
+            moved = [cycle for cycle, score in best.items() if cycle.best_score != score]
+            for cycle in moved:
+                cycle.best_score = best[cycle]
+            Enrolment.objects.bulk_update(moved, ["best_score"])
+            for change in quiz_changes:
+                user = change.attempt.user
+                if change.new_passed and not change.old_passed and course.is_open_to(user):
+                    services.start_course(user, course)
+                    services.complete_lesson(user, lesson)

@@ -7,7 +7,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from organisations.models import AuditEntry
-from quizzes.models import Quiz
+from quizzes.models import Question, Quiz
 
 from .admin_forms import RevokeCertificateForm, TrainingRequirementAdminForm
 from .models import Certificate, TrainingRequirement
@@ -74,3 +74,5 @@ def register_audited_records(actions):
     # filed in the audit log from here.
     actions.register_model(Certificate, AuditEntry)
     actions.register_model(Quiz, AuditEntry)
+    # Re-grades and retirements of questions change learners' records: same audit log.
+    actions.register_model(Question, AuditEntry)

@@ -1,12 +1,14 @@
 """The memberships section of My data (/account/), and ending them when an account is deleted."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.my_data import SectionData, register_section
+from accounts.my_data import DELETED_NAME, SectionData, register_section
 
-from .models import Membership
+from .models import AuditEntry, Membership
 
 
 def membership_section(user):
@@ -36,6 +38,13 @@ def membership_section(user):
 
 def end_memberships(user, now):
     Membership.objects.current().filter(user=user).update(ended_at=now)
+    # The audit log keeps what was done to the person (who acted, what, when: the record a
+    # coordinator answers for), but not the copy of their name in the entry's label. This is
+    # the one change an entry ever gets, hence an UPDATE past AuditEntry.save's refusal.
+    user_type = ContentType.objects.get_for_model(user, for_concrete_model=False)
+    AuditEntry.objects.filter(
+        Q(subject_id=user.pk) | Q(content_type=user_type, object_id=str(user.pk))
+    ).update(label=DELETED_NAME)
 
 
 register_section(

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import choice_set_errors
+from .models import AnswerChoice, choice_set_errors
 
 
 class QuestionAdminForm(WagtailAdminModelForm):
@@ -22,6 +22,20 @@ class QuestionAdminForm(WagtailAdminModelForm):
         ]
         for error in choice_set_errors(kind, flags):
             self.add_error(None, error)
+        removed = [
+            form.instance.pk
+            for form in formset.forms
+            if form.cleaned_data.get("DELETE") and form.instance.pk
+        ]
+        if removed and AnswerChoice.objects.filter(choice_id__in=removed).exists():
+            # The picks point at the choice (PROTECT); deleting it would end in an error.
+            self.add_error(
+                None,
+                _(
+                    "A choice learners have picked cannot be removed: correct its text or "
+                    "its right flag instead, or retire the question and write a new one."
+                ),
+            )
         return cleaned
 
 

@@ -17,7 +17,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
 LETTERS = "ABCDEFGH"
@@ -82,8 +82,12 @@ def choice_set_errors(kind, right_flags):
     return errors
 
 
-class Question(index.Indexed, ClusterableModel):
-    """One question of the bank with its choices, the right ones flagged, and why."""
+class Question(RevisionMixin, index.Indexed, ClusterableModel):
+    """One question of the bank with its choices, the right ones flagged, and why.
+
+    Every save in the admin is a revision (RevisionMixin), so a key fix can be seen and
+    compared. Attempts copy the key when they are drawn, so a fix never rewrites old grades.
+    """
 
     class Kind(models.TextChoices):
         SINGLE = "single", _("Single choice")
@@ -152,6 +156,10 @@ class Question(index.Indexed, ClusterableModel):
     def save(self, *args, **kwargs):
         self.stem_hash = stem_hash(self.stem)
         super().save(*args, **kwargs)
+
+    def right_choice_ids(self):
+        """The ids of the choices flagged right now, sorted: the key a new attempt copies."""
+        return sorted(c.id for c in self.choices.all() if c.is_correct)
 
 
 class Choice(Orderable):
@@ -304,6 +312,12 @@ class Attempt(models.Model):
     # Drawn once at the start: the question ids in order and each question's choice ids in order.
     question_ids = models.JSONField(default=list)
     choice_order = models.JSONField(default=dict)
+    # The key as it was when drawn, {question id: [right choice ids]}, and the revision of each
+    # question then: grading reads these, never the bank's current flags, so fixing a key
+    # changes only attempts started after the fix (or those an editor re-grades on purpose).
+    answer_key = models.JSONField(default=dict)
+    question_revisions = models.JSONField(default=dict)
+    pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -317,6 +331,7 @@ class Attempt(models.Model):
         verbose_name = _("attempt")
         verbose_name_plural = _("attempts")
         ordering = ["-started_at"]
+        permissions = [("regrade_attempt", _("Can re-grade attempts after an answer key fix"))]
         constraints = [
             # With the row lock in start_attempt, this makes simultaneous starts give one attempt.
             models.UniqueConstraint(
@@ -345,6 +360,11 @@ class Attempt(models.Model):
     def question_count(self):
         return len(self.question_ids)
 
+    @property
+    def effective_pass_mark(self):
+        """The pass mark the attempt started under (the quiz's own for attempts made before)."""
+        return self.quiz.pass_mark if self.pass_mark is None else self.pass_mark
+
     def has_passed_quiz(self):
         """This attempt passed, or the same person passed the quiz in another attempt."""
         return bool(self.passed) or (
@@ -368,7 +388,8 @@ class Answer(models.Model):
     """The choices a learner picked for one question of an attempt, saved as they go."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: an answered question is part of someone's record; it is retired, not deleted.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choices = models.ManyToManyField(Choice, through="AnswerChoice", related_name="+")
     # Set when the attempt is graded, never before.
     is_correct = models.BooleanField(null=True)
@@ -391,7 +412,7 @@ class AnswerChoice(models.Model):
     """A choice picked in an answer; a table rather than JSON so statistics count in SQL."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="picks")
-    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="picks")
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="picks")
 
     class Meta:
         constraints = [

@@ -2,6 +2,7 @@
 
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -35,8 +36,18 @@ class AttemptClosed(QuizError):
     """The attempt is graded or past its deadline: nothing more is saved."""
 
 
+@dataclass
+class Draw:
+    """What a new attempt is given: questions and choice order, and the key as it is now."""
+
+    question_ids: list
+    choice_order: dict = field(default_factory=dict)
+    key: dict = field(default_factory=dict)  # {question id: [right choice ids]}
+    revisions: dict = field(default_factory=dict)  # {question id: revision id or None}
+
+
 def draw_questions(quiz, rng=_random):
-    """The question ids for a new attempt and each question's choice ids, in display order."""
+    """The questions of a new attempt, each one's choices in display order, and their key."""
     chosen = list(
         dict.fromkeys(
             quiz.fixed_questions.filter(question__active=True)
@@ -54,21 +65,33 @@ def draw_questions(quiz, rng=_random):
         chosen += rng.sample(ids, min(rule.count, len(ids)))
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
-    kinds = dict(Question.objects.filter(id__in=chosen).values_list("id", "kind"))
+    drawn = Draw(chosen)
+    kinds = {}
+    for question_id, kind, revision_id in Question.objects.filter(id__in=chosen).values_list(
+        "id", "kind", "latest_revision_id"
+    ):
+        kinds[question_id] = kind
+        drawn.revisions[str(question_id)] = revision_id
     order = defaultdict(list)
-    for question_id, choice_id in (
+    for question_id, choice_id, is_correct in (
         Choice.objects.filter(question_id__in=chosen)
         .order_by("question_id", "sort_order", "id")
-        .values_list("question_id", "id")
+        .values_list("question_id", "id", "is_correct")
     ):
         order[question_id].append(choice_id)
-    chosen = [q for q in chosen if len(order[q]) >= 2]
+        if is_correct:
+            drawn.key.setdefault(str(question_id), []).append(choice_id)
+    drawn.question_ids = [q for q in chosen if len(order[q]) >= 2]
     if quiz.shuffle_choices:
         # 正确/错误 keeps its order: a shuffled true/false only confuses.
-        for question_id in chosen:
+        for question_id in drawn.question_ids:
             if kinds[question_id] != Question.Kind.TRUE_FALSE:
                 rng.shuffle(order[question_id])
-    return chosen, {str(q): order[q] for q in chosen}
+    drawn.choice_order = {str(q): order[q] for q in drawn.question_ids}
+    kept = set(drawn.choice_order)
+    drawn.key = {q: sorted(drawn.key.get(q, [])) for q in kept}
+    drawn.revisions = {q: r for q, r in drawn.revisions.items() if q in kept}
+    return drawn
 
 
 def start_attempt(user, quiz, now=None):
@@ -89,8 +112,8 @@ def start_attempt(user, quiz, now=None):
         reason = start_refusal(user, quiz)
         if reason:
             raise StartRefused(reason)
-        question_ids, choice_order = draw_questions(quiz)
-        if not question_ids:
+        drawn = draw_questions(quiz)
+        if not drawn.question_ids:
             raise StartRefused(_("This quiz has no questions yet."))
         deadline = None
         if quiz.time_limit_minutes:
@@ -100,8 +123,11 @@ def start_attempt(user, quiz, now=None):
                 return Attempt.objects.create(
                     user=user,
                     quiz=quiz,
-                    question_ids=question_ids,
-                    choice_order=choice_order,
+                    question_ids=drawn.question_ids,
+                    choice_order=drawn.choice_order,
+                    answer_key=drawn.key,
+                    question_revisions=drawn.revisions,
+                    pass_mark=quiz.pass_mark,
                     started_at=now,
                     deadline=deadline,
                 )
@@ -225,11 +251,8 @@ def _grade_locked(attempt, now):
         [Answer(attempt=attempt, question_id=q, saved_at=now) for q in question_ids],
         ignore_conflicts=True,
     )
-    right = defaultdict(set)
-    for question_id, choice_id in Choice.objects.filter(
-        question_id__in=question_ids, is_correct=True
-    ).values_list("question_id", "id"):
-        right[question_id].add(choice_id)
+    # The key the attempt was drawn with, not the bank's flags of today.
+    right = {q: set(attempt.answer_key.get(str(q), ())) for q in question_ids}
     picked = defaultdict(set)
     for question_id, choice_id in AnswerChoice.objects.filter(answer__attempt=attempt).values_list(
         "answer__question_id", "choice_id"
@@ -242,7 +265,7 @@ def _grade_locked(attempt, now):
     answers.exclude(question_id__in=correct).update(is_correct=False)
     total = len(question_ids)
     score = (len(correct) * 100) // total if total else 0
-    passed = len(correct) * 100 >= attempt.quiz.pass_mark * total
+    passed = len(correct) * 100 >= attempt.effective_pass_mark * total
     submitted_at = min(now, attempt.deadline) if attempt.deadline else now
     # The conditional UPDATE is the last guard: only the request that moves it out of "open" grades.
     updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(

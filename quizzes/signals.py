@@ -8,3 +8,8 @@ Attempt>. The courses app receives it to complete the lesson a passed quiz belon
 from django.dispatch import Signal
 
 attempt_graded = Signal()
+
+# Sent once per re-grade (an editor's explicit action after fixing a key), after it commits,
+# with sender=Attempt and changes=[RegradedAttempt(attempt, old_score, old_passed) …] holding
+# only the attempts whose grade changed. Courses receives it to follow the new scores.
+attempts_regraded = Signal()

@@ -192,7 +192,9 @@ def result_page(request, pk):
         correctness = dict(attempt.answers.values_list("question_id", "is_correct"))
         for item in _questions_in_order(attempt):
             chosen = picked.get(item["question"].id, set())
-            item["options"] = [(c, c.id in chosen) for c in item["choices"]]
+            # The key the attempt was graded with, which a later fix in the bank does not change.
+            key = set(attempt.answer_key.get(str(item["question"].id), ()))
+            item["options"] = [(c, c.id in chosen, c.id in key) for c in item["choices"]]
             item["is_correct"] = bool(correctness.get(item["question"].id))
             item["answered"] = bool(chosen)
             review.append(item)

@@ -9,9 +9,11 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import question_history_views, regrading
 from .admin_views import ImportView, QuizStatisticsView, StatisticsView
 from .forms import QuestionAdminForm
 from .models import Question, QuestionTag, Quiz
@@ -99,7 +101,43 @@ def quizzes_admin_urls():
             QuizStatisticsView.as_view(),
             name="quizzes_quiz_statistics",
         ),
+        path(
+            "quizzes/questions/<id:pk>/retire/",
+            question_history_views.RetireView.as_view(),
+            name="quizzes_question_retire",
+        ),
+        path(
+            "quizzes/questions/<id:pk>/regrade/",
+            question_history_views.RegradeView.as_view(),
+            name="quizzes_question_regrade",
+        ),
     ]
+
+
+# Deleting an answered question is refused with a page offering to retire it, for the delete
+# view and the listing's bulk delete alike (both run this hook before anything is deleted).
+hooks.register("before_delete_snippet", question_history_views.refuse_deleting_questions_in_use)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def regrade_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, Question) and user.has_perm("quizzes.regrade_attempt"):
+        yield ListingButton(
+            _("Re-grade"),
+            reverse("quizzes_question_regrade", args=[snippet.pk]),
+            icon_name="resubmit",
+            priority=60,
+        )
+
+
+@hooks.register("register_log_actions")
+def register_quiz_log_actions(actions):
+    actions.register_action(
+        regrading.ACTION, _("Re-grade attempts"), _("Re-graded attempts after a key fix")
+    )
+    actions.register_action(
+        question_history_views.RETIRE_ACTION, _("Retire question"), _("Retired a question")
+    )
 
 
 @hooks.register(MENU_HOOK)

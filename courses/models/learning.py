@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.my_data import DELETED_NAME
 from organisations.models import Membership, Organisation
 
 # Certificate codes avoid characters that are easy to misread when typed from paper.
@@ -135,6 +136,11 @@ class Certificate(models.Model):
 
     def get_status_display(self):
         return self.Status(self.status()).label
+
+    @property
+    def holder_deleted_account(self):
+        """The holder deleted their account: the certificate no longer names them."""
+        return self.holder_name == DELETED_NAME
 
     def masked_holder_name(self):
         """张*明: enough to recognise, not enough to look someone up."""
