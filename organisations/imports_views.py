@@ -179,7 +179,7 @@ def columns(request, digest):
     if pending is None:
         return _expired(request)
     layout = pending_imports.layout_of(pending)
-    form = ColumnsForm(layout, request.POST or None)
+    form = ColumnsForm(layout, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             pending_imports.choose_columns(request.user, pending, form.columns())
