@@ -180,6 +180,7 @@ def columns(request, digest):
         return _expired(request)
     layout = pending_imports.layout_of(pending)
     form = ColumnsForm(layout, request.POST if request.method == "POST" else None)
+    letters = [layout.column_name(index) for index in range(len(layout.labels))]
     if request.method == "POST" and form.is_valid():
         try:
             pending_imports.choose_columns(request.user, pending, form.columns())
@@ -193,7 +194,8 @@ def columns(request, digest):
             "form": form,
             "layout": layout,
             "filename": pending.filename,
-            "letters": [layout.column_name(index) for index in range(len(layout.labels))],
+            "letters": letters,
+            "samples": [list(zip(letters, values, strict=False)) for values in layout.samples],
         },
     )
 
