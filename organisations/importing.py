@@ -219,14 +219,15 @@ class Sheet:
     records: list
 
 
-def read_sheet(filename, data, *, columns=None, remembered=None):
+def read_sheet(filename, data, *, columns=None, remembered=None, header_row=None):
     """The member sheet's layout and data rows (dicts with our field keys and the row number).
 
     The header row is the first of the first ten that names the person and the phone (or
     number) columns; rows above it are skipped. `columns` ({field: index}, chosen on the
-    mapping step) overrides what the headings say; `remembered` ({heading: field}) are the
-    coordinator's earlier choices. If a needed field is still missing or ambiguous, the
-    records are empty and the layout says what to ask.
+    mapping step) overrides what the headings say, and `header_row` (the row found at the
+    upload) says where they are; `remembered` ({heading: field}) are the coordinator's earlier
+    choices. If a needed field is still missing or ambiguous, the records are empty and the
+    layout says what to ask.
 
     Raises ImportFileError for anything that is not a member sheet we can read, or that is over
     the limits of spreadsheets.reading; NoHeaderRow when no header row is found.
@@ -237,7 +238,18 @@ def read_sheet(filename, data, *, columns=None, remembered=None):
         raise ImportFileError(str(error)) from error
     if not rows:
         raise ImportFileError(_("The file is empty."))
-    header = headers.find_header(rows, COLUMN_SYNONYMS, HEADER_MUST_NAME, remembered)
+    if header_row is None:
+        header = headers.find_header(rows, COLUMN_SYNONYMS, HEADER_MUST_NAME, remembered)
+    else:
+        # Read again as at the upload, whatever the coordinator has remembered since.
+        header = next(
+            (
+                headers.Header(row=number, labels=[normalise.text(v) for v in values])
+                for number, values in rows
+                if number == header_row
+            ),
+            None,
+        )
     if header is None:
         raise _no_header(rows)
     layout = SheetLayout(

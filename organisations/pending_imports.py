@@ -103,7 +103,7 @@ def layout_of(pending):
 def choose_columns(user, pending, columns):
     """Read the stored sheet with the columns the coordinator chose, plan it, remember them."""
     layout = layout_of(pending)
-    sheet = _read(pending, columns=columns)
+    sheet = _read(pending, columns=columns, header_row=layout.header_row)
     planned = importing.plan_import(user, sheet.records)
     with transaction.atomic():
         pending.layout = sheet.layout.as_json()
@@ -140,7 +140,7 @@ def finished(user, pk):
     ).first()
 
 
-def _read(pending, columns):
+def _read(pending, columns=None, header_row=None):
     try:
         with pending.file.open("rb") as stored:
             data = stored.read()
@@ -148,7 +148,7 @@ def _read(pending, columns):
         raise importing.ImportFileError(str(error)) from error
     if importing.file_digest(data) != pending.digest:
         raise importing.ImportFileError("stored file changed")
-    sheet = importing.read_sheet(pending.filename, data, columns=columns)
+    sheet = importing.read_sheet(pending.filename, data, columns=columns, header_row=header_row)
     if not sheet.layout.is_complete:
         raise importing.ImportFileError("columns not chosen")
     return sheet
@@ -157,7 +157,10 @@ def _read(pending, columns):
 def records_of(pending):
     """The stored sheet's rows, read again with its columns; ImportFileError if it is gone,
     was changed, or its columns are not all chosen."""
-    return _read(pending, columns=layout_of(pending).columns).records
+    if not pending.layout:  # uploaded before layouts were kept: read as then
+        return _read(pending).records
+    layout = layout_of(pending)
+    return _read(pending, columns=layout.columns, header_row=layout.header_row).records
 
 
 def replan(pending, records, user):
