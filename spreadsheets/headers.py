@@ -24,13 +24,6 @@ class Header:
     columns: dict = field(default_factory=dict)  # field → column index, where it is clear
     ambiguous: dict = field(default_factory=dict)  # field → [column index, …] that all match
 
-    def unused(self):
-        """Indexes of the columns with a heading that no field takes."""
-        taken = set(self.columns.values())
-        for indexes in self.ambiguous.values():
-            taken.update(indexes)
-        return [index for index, text in enumerate(self.labels) if text and index not in taken]
-
 
 def lookup(synonyms):
     """{cleaned heading: field} from {field: (heading, …)}; the field's own name counts too."""
