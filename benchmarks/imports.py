@@ -245,7 +245,7 @@ def _member_import(filename, data):
     from organisations import importing
 
     try:
-        rows = importing.read_sheet(filename, data)
+        rows = importing.read_sheet(filename, data).records
     except importing.ImportFileError as error:
         return f"refused: {error}"
     return f"read: {len(rows)} rows"

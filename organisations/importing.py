@@ -7,11 +7,11 @@ is wrong; nothing is written. Applying plans again, refuses if the plan is no lo
 coordinator saw, and writes every valid row, or nothing, with bulk queries.
 """
 
+import dataclasses
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
@@ -22,13 +22,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Notice
-from accounts.validators import mainland_mobile_validator, normalise_phone
-from spreadsheets import reading
+from accounts.validators import mainland_mobile_validator
+from spreadsheets import headers, normalise, reading
 from spreadsheets.writing import Layout, xlsx_bytes
 
 from . import audit
+from .import_synonyms import (
+    COLUMN_SYNONYMS,
+    HEADER_MUST_NAME,
+    REQUIRED_FIELDS,
+    ROLE_SYNONYMS,
+    TEMPLATE_HEADINGS,
+)
 from .models import Membership, Organisation
-from .scope import people_under_authority, visible_organisations
+from .scope import people_under_authority, scope_roots, visible_organisations
 from .services import (
     NAME_MISMATCH,
     PROVEN_PHONE_ROLES,
@@ -39,15 +46,9 @@ from .services import (
 
 CHUNK = 500
 
-COLUMNS = {
-    "name": "姓名",
-    "phone": "手机号",
-    "path": "组织路径",
-    "role": "角色",
-    "number": "编号",
-}
-REQUIRED_COLUMNS = ("name", "phone", "path", "role")
-PATH_SEPARATORS = ("／", "\\", ">")
+COLUMNS = TEMPLATE_HEADINGS  # the template's header row
+# After NFKC (which turns ／ and ＞ into / and >), what people put between a path's parts.
+PATH_SEPARATORS = ("\\", ">")
 
 # One-time passwords (services.generate_one_time_password) have about 59 random bits: their
 # strength is their randomness, not the hash's work factor. So they are hashed with few PBKDF2
@@ -70,9 +71,16 @@ PROBLEMS = {
     "name_missing": gettext_lazy("Name missing"),
     "phone_missing": gettext_lazy("Phone missing"),
     "phone_invalid": gettext_lazy("Not a valid mainland mobile number"),
+    "phone_scientific": gettext_lazy(
+        "The phone is in scientific notation, so Excel has already dropped its last digits: "
+        "format the column as text and type the full numbers again"
+    ),
     "path_missing": gettext_lazy("Organisation path missing"),
     "path_unknown": gettext_lazy("No organisation with this path"),
     "path_ambiguous": gettext_lazy("Several organisations have this path"),
+    "name_ambiguous": gettext_lazy(
+        "Several organisations in your area have this name: write the path of one of them"
+    ),
     "path_inactive": gettext_lazy("The organisation is deactivated"),
     "out_of_scope": gettext_lazy("The organisation is outside your area"),
     "role_missing": gettext_lazy("Role missing"),
@@ -108,6 +116,8 @@ class PlannedRow:
     role: str = ""
     organisation_id: int | None = None
     user_id: int | None = None
+    organisation_path: str = ""  # the organisation found, as its full path
+    typed: dict = field(default_factory=dict)  # field → the text as typed, where it differed
     action: str = ""  # create, add, update, unchanged, error
     problems: list = field(default_factory=list)  # [(code, detail)]
     changes: list = field(default_factory=list)  # human-readable updates
@@ -117,6 +127,10 @@ class PlannedRow:
     @property
     def is_valid(self):
         return not self.problems
+
+    @property
+    def role_label(self):
+        return Membership.Role(self.role).label if self.role else ""
 
     def problem(self, code, detail=""):
         self.problems.append((code, detail))
@@ -134,76 +148,175 @@ def file_digest(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        # Excel stores a typed phone number as a number: 13812345678.0.
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip().lstrip("'").strip()
-
-
 def limits():
     """The limits a member sheet is read within (settings.IMPORT_LIMITS)."""
     return reading.Limits.from_settings("IMPORT_LIMITS")
 
 
-def read_sheet(filename, data):
-    """The data rows of an uploaded sheet as dicts with our column keys and the row number.
+SAMPLE_ROWS = 3  # data rows shown under each column on the mapping step
+SHOWN_ROWS = 5  # rows shown as read when no header row is found
+SHOWN_COLUMNS = 8
+SHOWN_CHARS = 30
+
+
+class NoHeaderRow(ImportFileError):
+    """No row among the first ones names the person and the phone (or number) columns."""
+
+    def __init__(self, message, rows):
+        super().__init__(message)
+        self.rows = rows  # the first rows as read: [(row number, [text, …])]
+
+
+@dataclass
+class SheetLayout:
+    """Where the table is in the sheet and which column holds which field (JSON-friendly)."""
+
+    header_row: int
+    labels: list
+    columns: dict  # field → column index
+    ambiguous: dict = field(default_factory=dict)  # field → [column index, …]
+    samples: list = field(default_factory=list)  # the first data rows, as text
+
+    @property
+    def missing(self):
+        return [key for key in REQUIRED_FIELDS if key not in self.columns]
+
+    @property
+    def is_complete(self):
+        return not self.missing and not self.ambiguous
+
+    def unused_labels(self):
+        """The headings of the columns no field takes (序号, 备注 …), for the preview."""
+        taken = set(self.columns.values())
+        return [text for index, text in enumerate(self.labels) if text and index not in taken]
+
+    def column_name(self, index):
+        heading = self.labels[index] if index < len(self.labels) else ""
+        letters = headers.column_letters(index)
+        return f"{letters}（{heading}）" if heading else letters
+
+    def mapped(self):
+        """[(field heading, column name)] of the fields taken, in the template's order."""
+        return [
+            (TEMPLATE_HEADINGS[key], self.column_name(self.columns[key]))
+            for key in TEMPLATE_HEADINGS
+            if key in self.columns
+        ]
+
+    def as_json(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data):
+        layout = cls(**data)
+        # JSON keys are strings; column indexes are ints again.
+        layout.columns = {key: int(index) for key, index in layout.columns.items()}
+        return layout
+
+
+@dataclass
+class Sheet:
+    """An uploaded member sheet as read: its layout, and its rows once every field is clear."""
+
+    layout: SheetLayout
+    records: list
+
+
+def read_sheet(filename, data, *, columns=None, remembered=None, header_row=None):
+    """The member sheet's layout and data rows (dicts with our field keys and the row number).
+
+    The header row is the first of the first ten that names the person and the phone (or
+    number) columns; rows above it are skipped. `columns` ({field: index}, chosen on the
+    mapping step) overrides what the headings say, and `header_row` (the row found at the
+    upload) says where they are; `remembered` ({heading: field}) are the coordinator's earlier
+    choices. If a needed field is still missing or ambiguous, the records are empty and the
+    layout says what to ask.
 
     Raises ImportFileError for anything that is not a member sheet we can read, or that is over
-    the limits of spreadsheets.reading.
+    the limits of spreadsheets.reading; NoHeaderRow when no header row is found.
     """
     try:
         rows = reading.read_rows(filename, data, limits())
     except reading.SheetRefused as error:
         raise ImportFileError(str(error)) from error
-    return _data_rows(rows)
-
-
-def _data_rows(rows):
-    header_map = None
-    result = []
-    for row_number, raw in rows:
-        values = [_cell_text(value) for value in raw]
-        if not any(values):
-            continue
-        if header_map is None:
-            header_map = _header_map(values)
-            continue
-        record = {"row": row_number}
-        for key, index in header_map.items():
-            record[key] = values[index] if index < len(values) else ""
-        record.setdefault("number", "")
-        result.append(record)
-    if header_map is None:
+    if not rows:
         raise ImportFileError(_("The file is empty."))
-    if not result:
-        raise ImportFileError(_("The file has a header row but no members."))
-    return result
-
-
-def _header_map(values):
-    by_label = {label: key for key, label in COLUMNS.items()}
-    header_map = {}
-    for index, value in enumerate(values):
-        key = by_label.get(value.replace(" ", "").replace("\ufeff", ""))
-        if key and key not in header_map:
-            header_map[key] = index
-    missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in header_map]
-    if missing:
-        raise ImportFileError(
-            _(
-                "The first row must name the columns %(columns)s; missing: %(missing)s. "
-                "Download the template and copy your data into it."
-            )
-            % {"columns": "、".join(COLUMNS.values()), "missing": "、".join(missing)}
+    if header_row is None:
+        header = headers.find_header(rows, COLUMN_SYNONYMS, HEADER_MUST_NAME, remembered)
+    else:
+        # Read again as at the upload, whatever the coordinator has remembered since.
+        header = next(
+            (
+                headers.Header(row=number, labels=[normalise.text(v) for v in values])
+                for number, values in rows
+                if number == header_row
+            ),
+            None,
         )
-    return header_map
+    if header is None:
+        raise _no_header(rows)
+    layout = SheetLayout(
+        header_row=header.row,
+        labels=header.labels,
+        columns=header.columns,
+        ambiguous=header.ambiguous,
+    )
+    if columns is not None:
+        layout.columns = _valid_columns(columns, len(header.labels))
+        layout.ambiguous = {}
+    data_rows = [(number, values) for number, values in rows if number > header.row]
+    if not data_rows:
+        raise ImportFileError(_("The file has a header row but no members."))
+    layout.samples = [
+        [_shown(value) for value in values[: len(header.labels)]]
+        for _number, values in data_rows[:SAMPLE_ROWS]
+    ]
+    if not layout.is_complete:
+        return Sheet(layout, [])
+    records = []
+    for number, values in data_rows:
+        texts = [normalise.cell_text(value) for value in values]
+        if not any(texts):
+            continue
+        record = {"row": number}
+        for key in TEMPLATE_HEADINGS:
+            index = layout.columns.get(key)
+            record[key] = texts[index] if index is not None and index < len(texts) else ""
+        records.append(record)
+    return Sheet(layout, records)
+
+
+def _valid_columns(columns, width):
+    """A mapping's {field: index} kept only where both are sensible (it came from a form)."""
+    chosen = {}
+    for key, index in columns.items():
+        if key in TEMPLATE_HEADINGS and isinstance(index, int) and 0 <= index < width:
+            chosen[key] = index
+    return chosen
+
+
+def _shown(value):
+    text = normalise.cell_text(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def _no_header(rows):
+    shown = [
+        (number, [_shown(value) for value in values[:SHOWN_COLUMNS]])
+        for number, values in rows[:SHOWN_ROWS]
+    ]
+    return NoHeaderRow(
+        _(
+            "No header row found in the first %(rows)s rows. One row must name the columns "
+            "%(needed)s (also written as 手机号码, 联系电话, 所属单位, 单位, 岗位, 工号 …), "
+            "above the members' rows. The first rows as read:"
+        )
+        % {
+            "rows": headers.SEARCHED_ROWS,
+            "needed": "、".join(TEMPLATE_HEADINGS[key] for key in REQUIRED_FIELDS),
+        },
+        shown,
+    )
 
 
 # Planning --------------------------------------------------------------------------------------
@@ -214,43 +327,111 @@ def role_lookup():
     lookup = {}
     for value, label in Membership.Role.choices:
         lookup[value] = value
-        lookup[str(label).lower()] = value
+        lookup[_role_key(label)] = value
         with translation.override("zh-hans"):
-            lookup[str(label)] = value
-    aliases = {
-        "责任人": Membership.Role.RESPONSIBLE,
-        "管理人": Membership.Role.MANAGER,
-        "消控室值班人员": Membership.Role.OPERATOR,
-        "值班操作人员": Membership.Role.OPERATOR,
-        "消控员": Membership.Role.OPERATOR,
-        "职工": Membership.Role.STAFF,
-        "老师": Membership.Role.TEACHER,
-        "骨干": Membership.Role.CADRE,
-        "协调人": Membership.Role.COORDINATOR,
-    }
-    lookup.update(aliases)
+            lookup[_role_key(label)] = value
+    for value, names in ROLE_SYNONYMS.items():
+        for name in names:
+            lookup[_role_key(name)] = value
     return lookup
 
 
-def _normalise_path(text):
+def _role_key(text):
+    return normalise.label(str(text)).lower()
+
+
+class OrganisationPaths:
+    """Organisation paths as coordinators write them, resolved within one coordinator's scope.
+
+    Accepted, in this order: a path relative to one of the coordinator's own organisations (a
+    town coordinator may write 示例单位 or 朱家角镇/示例单位), the full path from the district
+    (青浦区/朱家角镇/示例单位), and the end of a path (often just the unit's name) when exactly
+    one organisation in the coordinator's area ends so. Names are compared after NFKC, so
+    "青浦区／朱家角镇" and "三年级(2)班" match 青浦区/朱家角镇 and 三年级（2）班.
+    """
+
+    def __init__(self, user):
+        visible = visible_organisations(user)
+        self.visible = set(visible.values_list("pk", flat=True))
+        root_paths = set(scope_roots(visible).values_list("path", flat=True))
+        self.by_full = {}
+        self.by_end = {}
+        self.shown = {}
+        self.active = {}
+        self.root_keys = []
+        keys_by_tree_path, shown_by_tree_path = {}, {}
+        step = Organisation.steplen
+        for pk, tree_path, name, is_active in Organisation.objects.order_by("path").values_list(
+            "pk", "path", "name", "is_active"
+        ):
+            parent = tree_path[:-step]
+            key = (*keys_by_tree_path.get(parent, ()), _path_part(name))
+            shown = "/".join(filter(None, (shown_by_tree_path.get(parent, ""), name.strip())))
+            keys_by_tree_path[tree_path], shown_by_tree_path[tree_path] = key, shown
+            self.by_full.setdefault(key, []).append(pk)
+            self.shown[pk], self.active[pk] = shown, is_active
+            if pk in self.visible:
+                for start in range(len(key)):
+                    self.by_end.setdefault(key[start:], []).append(pk)
+            if tree_path in root_paths:
+                self.root_keys.append(key)
+        self._cache = {}
+
+    def resolve(self, text):
+        """(organisation id or None, problem code or "", detail)."""
+        key = tuple(part for part in (_path_part(p) for p in _split_path(text)) if part)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(key, text)
+        return self._cache[key]
+
+    def _resolve(self, key, text):
+        if not key:
+            return None, "path_missing", ""
+        relative = set()
+        for root in self.root_keys:
+            relative.update(self.by_full.get(root + key, ()))
+            if key[0] == root[-1]:
+                relative.update(self.by_full.get(root[:-1] + key, ()))
+        if len(relative) == 1:
+            return self._checked(relative.pop(), text)
+        if len(relative) > 1:
+            return None, "path_ambiguous", self._candidates(relative)
+        full = self.by_full.get(key, [])
+        if len(full) > 1:
+            return None, "path_ambiguous", text
+        if full:
+            return self._checked(full[0], text)
+        ends = self.by_end.get(key, [])
+        if len(ends) == 1:
+            return self._checked(ends[0], text)
+        if ends:
+            return None, "name_ambiguous", self._candidates(ends)
+        return None, "path_unknown", text
+
+    def _checked(self, pk, text):
+        if pk not in self.visible:
+            return None, "out_of_scope", text
+        if not self.active[pk]:
+            return None, "path_inactive", text
+        return pk, "", ""
+
+    def _candidates(self, pks, shown=5):
+        paths = sorted(self.shown[pk] for pk in pks)
+        listed = "；".join(paths[:shown])
+        if len(paths) > shown:
+            listed += _(" and %(count)s more") % {"count": len(paths) - shown}
+        return listed
+
+
+def _split_path(text):
+    text = normalise.text(text)
     for separator in PATH_SEPARATORS:
         text = text.replace(separator, "/")
-    return "/".join(part.strip() for part in text.split("/") if part.strip())
+    return text.split("/")
 
 
-def organisation_paths():
-    """Every organisation's name path ("青浦区/朱家角镇/…") to the ids that carry it."""
-    names_by_path = {}
-    paths = {}
-    step = Organisation.steplen
-    for pk, tree_path, name, is_active in Organisation.objects.order_by("path").values_list(
-        "pk", "path", "name", "is_active"
-    ):
-        parent_names = names_by_path.get(tree_path[:-step], "")
-        full = f"{parent_names}/{name.strip()}" if parent_names else name.strip()
-        names_by_path[tree_path] = full
-        paths.setdefault(full, []).append((pk, is_active))
-    return paths
+def _path_part(name):
+    return normalise.text(name).replace(" ", "")
 
 
 def _chunks(items, size=CHUNK):
@@ -263,8 +444,7 @@ def plan_import(user, records):
     """What importing these rows would do, row by row; writes nothing."""
     User = get_user_model()
     roles = role_lookup()
-    paths = organisation_paths()
-    visible = set(visible_organisations(user).values_list("pk", flat=True))
+    paths = OrganisationPaths(user)
     planned = []
     for record in records:
         row = PlannedRow(
@@ -275,7 +455,7 @@ def plan_import(user, records):
             role_text=record.get("role", "").strip(),
             number=record.get("number", "").strip(),
         )
-        _check_fields(row, roles, paths, visible)
+        _check_fields(row, roles, paths)
         planned.append(row)
 
     _check_duplicates(planned)
@@ -327,45 +507,51 @@ def plan_import(user, records):
     return planned
 
 
-def _check_fields(row, roles, paths, visible):
+def _check_fields(row, roles, paths):
+    """Normalise the row's values as people type them, and note what is wrong with them."""
+    typed_name, row.name = row.name, normalise.name(row.name)
     if not row.name:
         row.problem("name_missing")
     elif len(row.name) > 60:
         row.problem("name_too_long")
+    typed_phone = row.phone
     if not row.phone:
         row.problem("phone_missing")
+    elif normalise.is_scientific(row.phone):
+        row.problem("phone_scientific", normalise.text(row.phone))
     else:
-        row.phone = normalise_phone(row.phone) or ""
+        row.phone = normalise.phone(row.phone)
         try:
             mainland_mobile_validator(row.phone)
         except ValidationError:
             row.problem("phone_invalid", row.phone)
-    if not row.path:
-        row.problem("path_missing")
+    organisation_id, problem, detail = paths.resolve(row.path)
+    if problem:
+        row.problem(problem, detail)
     else:
-        matches = paths.get(_normalise_path(row.path), [])
-        if not matches:
-            row.problem("path_unknown", row.path)
-        elif len(matches) > 1:
-            row.problem("path_ambiguous", row.path)
-        else:
-            organisation_id, is_active = matches[0]
-            if organisation_id not in visible:
-                row.problem("out_of_scope", row.path)
-            elif not is_active:
-                row.problem("path_inactive", row.path)
-            else:
-                row.organisation_id = organisation_id
+        row.organisation_id = organisation_id
+        row.organisation_path = paths.shown[organisation_id]
     if not row.role_text:
         row.problem("role_missing")
     else:
-        role = roles.get(row.role_text) or roles.get(row.role_text.lower())
+        role = roles.get(_role_key(row.role_text))
         if role:
             row.role = role
         else:
             row.problem("role_unknown", row.role_text)
+    typed_number, row.number = row.number, normalise.text(row.number)
     if len(row.number) > 30:
         row.problem("number_too_long")
+    understood = {
+        "name": (typed_name, row.name),
+        "phone": (typed_phone, row.phone),
+        "path": (row.path, row.organisation_path),
+        "role": (row.role_text, str(row.role_label)),
+        "number": (typed_number, row.number),
+    }
+    row.typed = {
+        key: typed for key, (typed, value) in understood.items() if value and typed != value
+    }
 
 
 def _check_duplicates(planned):

@@ -1,4 +1,8 @@
-"""/manage/import/: template, upload → preview (nothing saved) → confirm → result, once.
+"""/manage/import/: template, upload → (columns) → preview (nothing saved) → confirm → result.
+
+When the sheet's headings leave a needed column missing or ambiguous, the upload waits on the
+columns step (a select per field, showing the first values) before its preview; the choice is
+remembered for the coordinator's next upload.
 
 The upload waits in the database and private storage (organisations.pending_imports), found by
 the file's SHA-256 and the coordinator; the confirm form carries that hash and the plan's
@@ -23,6 +27,8 @@ from spreadsheets.reading import refuse_size
 from spreadsheets.writing import XLSX_CONTENT_TYPE as XLSX
 
 from . import importing, pending_imports
+from .import_synonyms import REQUIRED_FIELDS, TEMPLATE_HEADINGS
+from .models import PendingImport
 from .scope import is_coordinator, visible_organisations
 
 PREVIEW_PAGE_SIZE = 100
@@ -35,14 +41,69 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         limits = importing.limits()
         self.fields["file"].help_text = _(
-            "Excel (.xlsx) or CSV (UTF-8), at most %(megabytes)s MB, %(rows)s rows and "
-            "%(columns)s columns."
+            "Excel (.xlsx or .xls) or CSV (UTF-8 or GB18030), at most %(megabytes)s MB, "
+            "%(rows)s rows and %(columns)s columns."
         ) % {
             "megabytes": f"{limits.file_bytes / (1024 * 1024):g}",
             "rows": f"{limits.rows:,}",
             "columns": limits.columns,
         }
-        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"
+
+
+class ColumnsForm(forms.Form):
+    """Which column of the sheet holds each field: a select per field, with the first values."""
+
+    def __init__(self, layout, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout = layout
+        options = []
+        for index in range(len(layout.labels)):
+            values = [row[index] for row in layout.samples if index < len(row) and row[index]]
+            shown = layout.column_name(index)
+            if values:
+                shown = f"{shown}：{'、'.join(values)}"
+            options.append((str(index), shown))
+        for key, heading in TEMPLATE_HEADINGS.items():
+            required = key in REQUIRED_FIELDS
+            empty = _("— choose a column —") if required else _("— not in this sheet —")
+            initial = layout.columns.get(key)
+            self.fields[key] = forms.ChoiceField(
+                label=heading,
+                choices=[("", empty), *options],
+                required=required,
+                initial="" if initial is None else str(initial),
+            )
+            if key in layout.ambiguous:
+                self.fields[key].help_text = _(
+                    "Several columns could be this one: %(columns)s."
+                ) % {"columns": "、".join(layout.column_name(i) for i in layout.ambiguous[key])}
+            elif required and initial is None:
+                self.fields[key].help_text = _("No column heading says this: choose the column.")
+
+    def clean(self):
+        cleaned = super().clean()
+        used = {}
+        for key in TEMPLATE_HEADINGS:
+            index = cleaned.get(key)
+            if index in (None, ""):
+                continue
+            if index in used:
+                self.add_error(
+                    key,
+                    _("The same column is already chosen for %(field)s.")
+                    % {"field": TEMPLATE_HEADINGS[used[index]]},
+                )
+            else:
+                used[index] = key
+        return cleaned
+
+    def columns(self):
+        return {
+            key: int(self.cleaned_data[key])
+            for key in TEMPLATE_HEADINGS
+            if self.cleaned_data.get(key) not in (None, "")
+        }
 
 
 def _coordinator_or_403(request):
@@ -69,6 +130,7 @@ def template(request):
 def upload(request):
     _coordinator_or_403(request)
     form = UploadForm(request.POST or None, request.FILES or None)
+    rows_as_read = None
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         if uploaded.size > importing.limits().file_bytes:
@@ -76,36 +138,85 @@ def upload(request):
         else:
             data = uploaded.read()
             try:
-                records = importing.read_sheet(uploaded.name, data)
+                sheet = importing.read_sheet(
+                    uploaded.name, data, remembered=pending_imports.remembered_columns(request.user)
+                )
+            except importing.NoHeaderRow as error:
+                form.add_error("file", str(error))
+                rows_as_read = error.rows
             except importing.ImportFileError as error:
                 form.add_error("file", str(error))
             else:
-                planned = importing.plan_import(request.user, records)
                 try:
+                    if not sheet.layout.is_complete:
+                        pending = pending_imports.store_upload(
+                            request.user, uploaded.name, data, sheet
+                        )
+                        return redirect("organisations:import_columns", digest=pending.digest)
+                    planned = importing.plan_import(request.user, sheet.records)
                     pending = pending_imports.store_upload(
-                        request.user, uploaded.name, data, planned
+                        request.user, uploaded.name, data, sheet, planned
                     )
                 except DiskFull as error:
                     form.add_error("file", error.user_message)
                 else:
                     return redirect("organisations:import_preview", digest=pending.digest)
-    return render(request, "organisations/imports/upload.html", {"form": form})
+    return render(
+        request,
+        "organisations/imports/upload.html",
+        {"form": form, "rows_as_read": rows_as_read, "headings": TEMPLATE_HEADINGS},
+    )
 
 
-def _waiting(request, digest):
+def _waiting(request, digest, states=(PendingImport.State.PREVIEW,)):
     if not _is_hex_digest(digest):
         raise Http404
-    return pending_imports.waiting(request.user, digest)
+    return pending_imports.waiting(request.user, digest, states)
+
+
+def _expired(request):
+    messages.warning(request, _("That upload has expired. Upload the file again."))
+    return redirect("organisations:import_upload")
+
+
+@login_required
+def columns(request, digest):
+    """Choose which column holds each field; nothing is saved but the choice, for next time."""
+    _coordinator_or_403(request)
+    pending = _waiting(request, digest, (PendingImport.State.COLUMNS, PendingImport.State.PREVIEW))
+    if pending is None:
+        return _expired(request)
+    layout = pending_imports.layout_of(pending)
+    form = ColumnsForm(layout, request.POST if request.method == "POST" else None)
+    letters = [layout.column_name(index) for index in range(len(layout.labels))]
+    if request.method == "POST" and form.is_valid():
+        try:
+            pending_imports.choose_columns(request.user, pending, form.columns())
+        except importing.ImportFileError:
+            return _expired(request)
+        return redirect("organisations:import_preview", digest=digest)
+    return render(
+        request,
+        "organisations/imports/columns.html",
+        {
+            "form": form,
+            "layout": layout,
+            "filename": pending.filename,
+            "letters": letters,
+            "samples": [list(zip(letters, values, strict=False)) for values in layout.samples],
+        },
+    )
 
 
 @login_required
 def preview(request, digest):
     """Every row with what will happen to it or what is wrong; problem rows can be shown alone."""
     _coordinator_or_403(request)
-    pending = _waiting(request, digest)
+    pending = _waiting(request, digest, (PendingImport.State.PREVIEW, PendingImport.State.COLUMNS))
     if pending is None:
-        messages.warning(request, _("That upload has expired. Upload the file again."))
-        return redirect("organisations:import_upload")
+        return _expired(request)
+    if pending.state == PendingImport.State.COLUMNS:
+        return redirect("organisations:import_columns", digest=digest)
     planned = pending_imports.planned_rows(pending)
     only_problems = request.GET.get("show") == "problems"
     rows = [row for row in planned if not row.is_valid] if only_problems else planned
@@ -118,6 +229,7 @@ def preview(request, digest):
             "filename": pending.filename,
             "plan_digest": pending.plan_digest,
             "summary": importing.summarise(planned),
+            "layout": pending_imports.layout_of(pending) if pending.layout else None,
             "page_obj": page,
             "only_problems": only_problems,
         },

@@ -330,6 +330,7 @@ class PendingImport(models.Model):
     """
 
     class State(models.TextChoices):
+        COLUMNS = "columns", _("Waiting for the columns to be chosen")
         PREVIEW = "preview", _("Waiting for confirmation")
         DONE = "done", _("Imported")
 
@@ -341,6 +342,11 @@ class PendingImport(models.Model):
     file = models.FileField(storage=import_storage, upload_to="sheets/%Y/%m/", blank=True)
     plan_digest = models.CharField(max_length=64, blank=True)
     plan = models.JSONField(default=list, blank=True, help_text="The preview's rows.")
+    layout = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where the table is in the sheet and which column holds which field.",
+    )
     result = models.JSONField(default=dict, blank=True)
     passwords = models.FileField(storage=import_storage, upload_to="passwords/%Y/%m/", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -353,3 +359,22 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class RememberedColumns(models.Model):
+    """The column headings a coordinator mapped by hand, to map them so again next time."""
+
+    LIMIT = 50  # headings kept per coordinator (the newest)
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    headings = models.JSONField(default=dict, help_text="Heading → field, e.g. 人员类型 → role.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered import columns")
+        verbose_name_plural = _("remembered import columns")
+
+    def __str__(self):
+        return str(self.owner)

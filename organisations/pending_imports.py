@@ -23,9 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.storage import saving_files
+from spreadsheets import normalise
 
 from . import importing
-from .models import PendingImport
+from .models import PendingImport, RememberedColumns
 
 logger = logging.getLogger(__name__)
 RESULT_LIST_LIMIT = 200
@@ -49,8 +50,12 @@ def planned_rows(pending):
     return rows
 
 
-def store_upload(user, filename, data, planned):
-    """Keep an uploaded sheet and its preview until it is confirmed or expires."""
+def store_upload(user, filename, data, sheet, planned=None):
+    """Keep an uploaded sheet and its preview until it is confirmed or expires.
+
+    Without `planned` (the sheet's columns are not all clear), it waits for the coordinator to
+    choose them (choose_columns).
+    """
     forget_expired()
     digest = importing.file_digest(data)
     extension = os.path.splitext(filename)[1].lower()
@@ -58,10 +63,13 @@ def store_upload(user, filename, data, planned):
         owner=user,
         digest=digest,
         filename=filename[:255],
-        plan=_plan_json(planned),
-        plan_digest=importing.plan_digest(planned),
+        state=PendingImport.State.COLUMNS if planned is None else PendingImport.State.PREVIEW,
+        layout=sheet.layout.as_json(),
         expires_at=timezone.now() + _minutes("MEMBER_IMPORT_PENDING_MINUTES"),
     )
+    if planned is not None:
+        pending.plan = _plan_json(planned)
+        pending.plan_digest = importing.plan_digest(planned)
     # Written before the transaction opens (a slow disk holds no lock); a full disk raises
     # DiskFull with nothing kept, and a failed save deletes the file: no row without its file.
     with saving_files() as files:
@@ -69,25 +77,64 @@ def store_upload(user, filename, data, planned):
         files.save(pending.file, f"{pending.pk}{extension}", ContentFile(data))
         with transaction.atomic():
             for stale in PendingImport.objects.filter(
-                owner=user, digest=digest, state=PendingImport.State.PREVIEW
+                owner=user,
+                digest=digest,
+                state__in=(PendingImport.State.PREVIEW, PendingImport.State.COLUMNS),
             ):
                 _delete(stale)
             pending.save()
     return pending
 
 
-def waiting(user, digest):
-    """The user's import of the file with this SHA-256 that waits for confirmation, or None."""
+def waiting(user, digest, states=(PendingImport.State.PREVIEW,)):
+    """The user's import of the file with this SHA-256 that waits (for confirmation), or None."""
     return (
         PendingImport.objects.filter(
             owner=user,
             digest=digest,
-            state=PendingImport.State.PREVIEW,
+            state__in=states,
             expires_at__gt=timezone.now(),
         )
         .order_by("-created_at")
         .first()
     )
+
+
+def layout_of(pending):
+    return importing.SheetLayout.from_json(pending.layout)
+
+
+def choose_columns(user, pending, columns):
+    """Read the stored sheet with the columns the coordinator chose, plan it, remember them."""
+    layout = layout_of(pending)
+    sheet = _read(pending, columns=columns, header_row=layout.header_row)
+    planned = importing.plan_import(user, sheet.records)
+    with transaction.atomic():
+        pending.layout = sheet.layout.as_json()
+        pending.plan = _plan_json(planned)
+        pending.plan_digest = importing.plan_digest(planned)
+        pending.state = PendingImport.State.PREVIEW
+        pending.save(update_fields=["layout", "plan", "plan_digest", "state"])
+        remember_columns(user, layout.labels, columns)
+    return pending
+
+
+def remembered_columns(user):
+    """{heading: field} the user mapped by hand before."""
+    remembered = RememberedColumns.objects.filter(owner=user).first()
+    return remembered.headings if remembered else {}
+
+
+def remember_columns(user, labels, columns):
+    """Keep the headings of the chosen columns, newest last, at most RememberedColumns.LIMIT."""
+    headings = dict(remembered_columns(user))
+    for key, index in columns.items():
+        heading = normalise.label(labels[index]) if index < len(labels) else ""
+        if heading and len(heading) <= 60:
+            headings.pop(heading, None)
+            headings[heading] = key
+    kept = dict(list(headings.items())[-RememberedColumns.LIMIT :])
+    RememberedColumns.objects.update_or_create(owner=user, defaults={"headings": kept})
 
 
 def finished(user, pk):
@@ -97,8 +144,7 @@ def finished(user, pk):
     ).first()
 
 
-def records_of(pending):
-    """The stored sheet's rows, read again; ImportFileError if it is gone or was changed."""
+def _read(pending, columns=None, header_row=None):
     try:
         with pending.file.open("rb") as stored:
             data = stored.read()
@@ -106,7 +152,19 @@ def records_of(pending):
         raise importing.ImportFileError(str(error)) from error
     if importing.file_digest(data) != pending.digest:
         raise importing.ImportFileError("stored file changed")
-    return importing.read_sheet(pending.filename, data)
+    sheet = importing.read_sheet(pending.filename, data, columns=columns, header_row=header_row)
+    if not sheet.layout.is_complete:
+        raise importing.ImportFileError("columns not chosen")
+    return sheet
+
+
+def records_of(pending):
+    """The stored sheet's rows, read again with its columns; ImportFileError if it is gone,
+    was changed, or its columns are not all chosen."""
+    if not pending.layout:  # uploaded before layouts were kept: read as then
+        return _read(pending).records
+    layout = layout_of(pending)
+    return _read(pending, columns=layout.columns, header_row=layout.header_row).records
 
 
 def replan(pending, records, user):

@@ -32,6 +32,7 @@ urlpatterns = [
     path("manage/import/", imports_views.upload, name="import_upload"),
     path("manage/import/template.xlsx", imports_views.template, name="import_template"),
     path("manage/import/<str:digest>/", imports_views.preview, name="import_preview"),
+    path("manage/import/<str:digest>/columns/", imports_views.columns, name="import_columns"),
     path("manage/import/<str:digest>/confirm/", imports_views.confirm, name="import_confirm"),
     path("manage/import/result/<str:token>/", imports_views.result, name="import_result"),
     path(

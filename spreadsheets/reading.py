@@ -13,6 +13,9 @@ and one row can hold millions of empty cells. So, in this order:
    and frees it), ignoring the declared dimension and stopping at the first row, column or cell
    over a limit; only the shared strings the sheet uses are kept.
 
+Old .xls files go to spreadsheets/xls.py (xlrd, bounded there the same way); WPS's own .et
+files are answered with how to save them as .xlsx.
+
 openpyxl is not used to read: with defusedxml installed (Wagtail's Willow needs it) its worksheet
 parser is the pure-Python ElementTree one, and load_workbook(read_only=True) parses every sheet
 to its end when the sheet has no <dimension>: a 2,000 × 1,000 sheet took minutes there.
@@ -97,14 +100,14 @@ def refuse_size(limits):
     )
 
 
-def _refuse_rows(limits):
+def refuse_rows(limits):
     return SheetRefused(
         _("The file has more than %(rows)s rows. Split it into smaller files.")
         % {"rows": f"{limits.rows:,}"}
     )
 
 
-def _refuse_columns(limits, column):
+def refuse_columns(limits, column):
     return SheetRefused(
         _(
             "The sheet has data in column %(column)s; at most %(columns)s columns are read. "
@@ -127,16 +130,33 @@ def read_rows(filename, data, limits, *, csv_allowed=True):
     if len(data) > limits.file_bytes:
         raise refuse_size(limits)
     extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    if extension in ("xlsx", "xls") and data.startswith(CFB_SIGNATURE):
+        # An old .xls, or one renamed .xlsx; a password-protected .xlsx is such a file too.
+        from . import xls  # here, not above: xls builds on this module's refusals
+
+        if extension == "xlsx":
+            # An encrypted .xlsx is a compound file without a workbook in it.
+            return xls.rows(data, limits, not_a_workbook=refuse_protected())
+        return xls.rows(data, limits)
     if extension == "xlsx":
         return _xlsx_rows(data, limits)
+    if extension == "xls":
+        if data.startswith(ZIP_SIGNATURE):
+            return _xlsx_rows(data, limits)  # an .xlsx renamed .xls
+        from . import xls
+
+        return xls.rows(data, limits)
     if extension == "csv" and csv_allowed:
         return _csv_rows(data, limits)
-    if extension == "xls":
+    if extension in ("et", "ett"):
         raise SheetRefused(
-            _("Old .xls files are not supported: save the sheet as .xlsx in Excel or WPS.")
+            _(
+                "WPS spreadsheet files (.et) cannot be read. In WPS, choose 文件 → 另存为, "
+                "pick the file type Excel 工作簿 (*.xlsx), and upload that file."
+            )
         )
     if csv_allowed:
-        raise SheetRefused(_("Upload an Excel file (.xlsx) or a CSV file (.csv)."))
+        raise SheetRefused(_("Upload an Excel file (.xlsx or .xls) or a CSV file (.csv)."))
     raise SheetRefused(_("Upload an Excel file (.xlsx)."))
 
 
@@ -149,7 +169,7 @@ def is_empty(value):
 
 def _xlsx_rows(data, limits):
     if data.startswith(CFB_SIGNATURE):
-        raise _refuse_protected()
+        raise refuse_protected()
     if not data.startswith(ZIP_SIGNATURE):
         raise _not_excel()
     _check_member_count(data, limits)
@@ -191,11 +211,11 @@ def _refuse_members(limits):
     )
 
 
-def _refuse_protected():
+def refuse_protected():
     return SheetRefused(
         _(
-            "This file is password-protected or in the old .xls format. Remove the password, "
-            "or save it as .xlsx in Excel or WPS, and upload it again."
+            "This file is password-protected. Remove the password in Excel or WPS "
+            "(文件 → 文档加密 or 信息 → 保护工作簿), save it, and upload it again."
         )
     )
 
@@ -209,7 +229,7 @@ def _check_archive(archive, limits):
     shared_strings = None
     for member in members:
         if member.flag_bits & 0x1:
-            raise _refuse_protected()
+            raise refuse_protected()
         unpacked += member.file_size
         name = member.filename.lower()
         if name.endswith("sharedstrings.xml"):
@@ -236,16 +256,20 @@ def _check_archive(archive, limits):
             if counts[1]:
                 raise _not_excel()
             if counts[0] > limits.cells // 2:
-                raise SheetRefused(
-                    _(
-                        "The Excel file holds more than %(count)s different texts: it is not an "
-                        "ordinary sheet. Copy the data into the template."
-                    )
-                    % {"count": f"{limits.cells // 2:,}"}
-                )
+                raise refuse_texts(limits)
 
         _count_in_part(archive, shared_strings, SHARED_STRING_STARTS, DTD_STARTS, check=check)
     return shared_strings
+
+
+def refuse_texts(limits):
+    return SheetRefused(
+        _(
+            "The Excel file holds more than %(count)s different texts: it is not an "
+            "ordinary sheet. Copy the data into the template."
+        )
+        % {"count": f"{limits.cells // 2:,}"}
+    )
 
 
 def _refuse_unpacked(limits):
@@ -293,7 +317,7 @@ def _count_elements(archive, sheet, limits):
             if any(needle in window for needle in DTD_STARTS):
                 raise _not_excel()
             if rows + window.count(b"<row") > limits.rows * EMPTY_ROWS_FACTOR:
-                raise _refuse_empty_rows(limits)
+                raise refuse_empty_rows(limits)
             pieces = window.split(b"<row")
             # The last piece may be a row cut by the chunk boundary: it waits for the next one.
             tail = pieces.pop() if chunk else b""
@@ -303,18 +327,18 @@ def _count_elements(archive, sheet, limits):
                 cells += in_row
                 tags += piece.count(b"<")
                 if in_row > CELLS_PER_ROW:
-                    raise _refuse_cells(limits)
+                    raise refuse_cells(limits)
                 if b"<v>" in piece or b"<is>" in piece:
                     content_rows += 1
             if tail.count(b"<c") > CELLS_PER_ROW:
-                raise _refuse_cells(limits)
+                raise refuse_cells(limits)
             if rows > limits.rows * EMPTY_ROWS_FACTOR:
-                raise _refuse_empty_rows(limits)
+                raise refuse_empty_rows(limits)
             if cells > limits.cells:
-                raise _refuse_cells(limits)
+                raise refuse_cells(limits)
             # The header row comes on top of the data rows.
             if content_rows > limits.rows + 1:
-                raise _refuse_rows(limits)
+                raise refuse_rows(limits)
             if not chunk:
                 break
     # A cell takes at most six "<" (c, is, t and their ends), a row two (and "<row" itself).
@@ -322,7 +346,7 @@ def _count_elements(archive, sheet, limits):
         raise _refuse_unpacked(limits)
 
 
-def _refuse_empty_rows(limits):
+def refuse_empty_rows(limits):
     return SheetRefused(
         _(
             "The sheet has more than %(rows)s rows, counting empty ones. Delete the empty rows "
@@ -332,7 +356,7 @@ def _refuse_empty_rows(limits):
     )
 
 
-def _refuse_cells(limits):
+def refuse_cells(limits):
     return SheetRefused(
         _(
             "The sheet has too many cells (at most %(columns)s columns and %(rows)s rows are "
@@ -399,12 +423,12 @@ def _sheet_rows(archive, sheet, limits):
             if element.tag == ROW_TAG:
                 row_elements += 1
                 if row_elements > limits.rows * EMPTY_ROWS_FACTOR:
-                    raise _refuse_empty_rows(limits)
+                    raise refuse_empty_rows(limits)
                 reference = element.get("r")
                 row_number = int(reference) if reference else row_number + 1
                 if current:
                     if len(rows) > limits.rows:  # the header row comes on top of the data rows
-                        raise _refuse_rows(limits)
+                        raise refuse_rows(limits)
                     rows.append((row_number, current))
                     current = []
                 column = cells_in_row = 0
@@ -416,7 +440,7 @@ def _sheet_rows(archive, sheet, limits):
             cells_in_row += 1
             cells += 1
             if cells_in_row > CELLS_PER_ROW or cells > limits.cells:
-                raise _refuse_cells(limits)
+                raise refuse_cells(limits)
             reference = element.get("r")
             if reference:
                 letters = reference.rstrip("0123456789")
@@ -444,7 +468,7 @@ def _sheet_rows(archive, sheet, limits):
                     break
             if text:
                 if column > limits.columns:
-                    raise _refuse_columns(limits, _column_letters(column))
+                    raise refuse_columns(limits, column_letters(column))
                 if kind == "s":
                     wanted.add(int(text))
                 current.append((column, kind, text))
@@ -516,7 +540,7 @@ def _column_number(letters):
     return number or None
 
 
-def _column_letters(number):
+def column_letters(number):
     letters = ""
     while number:
         number, remainder = divmod(number - 1, 26)
@@ -546,9 +570,9 @@ def _csv_rows(data, limits):
             if not filled:
                 continue
             if filled[-1] >= limits.columns:
-                raise _refuse_columns(limits, _column_letters(filled[-1] + 1))
+                raise refuse_columns(limits, column_letters(filled[-1] + 1))
             if len(rows) > limits.rows:
-                raise _refuse_rows(limits)
+                raise refuse_rows(limits)
             rows.append((number, tuple(values[: filled[-1] + 1])))
     except csv.Error as error:
         raise SheetRefused(_("This file is not a CSV text file.")) from error

@@ -171,6 +171,7 @@ SOURCES = {
     "organisations:disable_join_code": {"code_pk": "join_code"},
     "organisations:join_code_poster": {"code_pk": "join_code"},
     "organisations:import_preview": {"digest": "hex"},
+    "organisations:import_columns": {"digest": "hex"},
     "organisations:import_confirm": {"digest": "hex"},
     "organisations:import_result": {"token": "hex"},
     "organisations:import_passwords": {"token": "hex"},

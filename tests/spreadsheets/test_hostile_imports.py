@@ -8,6 +8,7 @@ worst file of its kind.
 import io
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -256,3 +257,69 @@ def test_reader_keeps_row_numbers_types_and_shared_strings():
     data = hostile.xlsx(sheet, shared_strings=strings)
     rows = reading.read_rows("a.xlsx", data, reading.Limits(**SMALL))
     assert rows == [(1, ("姓名", None, 13900000001)), (4, (None, "赵一", 1.5, True))]
+
+
+# Old .xls files: xlrd has no limits of its own, so spreadsheets/xls.py walks the records first.
+
+XLS_FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _xls_with_declared_texts(count):
+    """The roster .xls with its shared-strings record claiming `count` texts."""
+    data = bytearray((XLS_FIXTURES / "roster.xls").read_bytes())
+    at = data.find(b"\xfc\x00")  # the SST record's code
+    while at != -1:
+        length = int.from_bytes(data[at + 2 : at + 4], "little")
+        if length >= 8:
+            data[at + 8 : at + 12] = count.to_bytes(4, "little")
+            return bytes(data)
+        at = data.find(b"\xfc\x00", at + 1)
+    raise AssertionError("no SST record")
+
+
+XLS_CASES = {
+    "a value in column IV": (lambda: (XLS_FIXTURES / "wide.xls").read_bytes(), "IV 列有数据"),
+    "a value in row 65,536": (
+        lambda: (XLS_FIXTURES / "tall.xls").read_bytes(),
+        "表格超过 600 行（含空行）",
+    ),
+    "millions of declared texts": (lambda: _xls_with_declared_texts(50_000_000), "条不同的文字"),
+    "zeros after the OLE signature": (
+        lambda: reading.CFB_SIGNATURE + b"\x00" * 4096,
+        "不是有效的 .xls 文件",
+    ),
+    "a web page saved as .xls": (
+        lambda: "<html><body><table><tr><td>姓名</td></tr></table></body></html>".encode(),
+        "不是有效的 .xls 文件",
+    ),
+    "a truncated .xls": (
+        lambda: (XLS_FIXTURES / "roster.xls").read_bytes()[:3000],
+        "不是有效的 .xls 文件",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(XLS_CASES))
+def test_member_import_refuses_hostile_xls_with_its_limit_and_stores_nothing(
+    coordinator_client, case
+):
+    build, message = XLS_CASES[case]
+    started = time.perf_counter()
+    response = coordinator_client.post(
+        UPLOAD_URL, {"file": SimpleUploadedFile("members.xls", build())}
+    )
+    assert time.perf_counter() - started < 10
+    assert response.status_code == 200
+    assert message in response.content.decode(), case
+    assert not PendingImport.objects.exists()
+
+
+def test_xls_reader_gives_numbers_as_numbers_and_the_first_sheet_only():
+    rows = reading.read_rows(
+        "a.xls", (XLS_FIXTURES / "roster.xls").read_bytes(), reading.Limits(**SMALL)
+    )
+    numbers = [number for number, _values in rows]
+    assert numbers == [1, 3, 4, 5, 6, 7]  # the empty row 2 is left out
+    assert rows[2][1][2] == "１３９００１１２２３４"
+    assert rows[3][1][2] == 13900112235  # a number cell, as an int
+    assert not any("第二个工作表" in str(values) for _number, values in rows)
