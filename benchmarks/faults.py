@@ -26,6 +26,7 @@ import os
 import random
 import secrets
 import shutil
+import statistics
 import sys
 import threading
 import time
@@ -37,7 +38,8 @@ DATABASE = "firesafety_drill"
 QUIZ_SLUG = "drill-quiz"
 LEARNER_PREFIX = "drill-learner-"
 WATCHER = "drill-watcher"
-REQUEST_TIMEOUT = 15
+# Longer than gunicorn's 30 s worker timeout: the server gives up first, as behind nginx.
+REQUEST_TIMEOUT = 60
 RETRIES = 10
 RETRY_WAIT = 1.0
 RETRIED = {502, 503, 504}
@@ -153,6 +155,7 @@ class Recorder:
         self.phase = "steady"
         self.phases = ["steady"]
         self.outcomes = collections.defaultdict(collections.Counter)
+        self.seconds = collections.defaultdict(list)
         self.failures = collections.defaultdict(collections.Counter)
         self.gave_up = collections.Counter()
         self.signed_out = collections.Counter()
@@ -163,9 +166,11 @@ class Recorder:
             self.phase = phase
             self.phases.append(phase)
 
-    def add(self, phase, label, outcome):
+    def add(self, phase, label, outcome, seconds=None):
         with self.lock:
             self.outcomes[phase][outcome] += 1
+            if seconds is not None:
+                self.seconds[phase].append(seconds)
             if outcome not in ACKNOWLEDGED:
                 self.failures[phase][f"{label} {outcome}"] += 1
 
@@ -187,6 +192,7 @@ class Browser:
         """The response, retried on 502/503/504 and cut connections; None if it never came."""
         url = urljoin(self.base_url, path)
         for _try in range(RETRIES):
+            started = time.monotonic()
             try:
                 response = self.session.request(
                     method, url, allow_redirects=False, timeout=REQUEST_TIMEOUT, **kwargs
@@ -197,7 +203,7 @@ class Browser:
                 continue
             # Counted in the phase it ended in: a request cut by a fault is that fault's.
             phase = self.recorder.phase
-            self.recorder.add(phase, label, response.status_code)
+            self.recorder.add(phase, label, response.status_code, time.monotonic() - started)
             # Spoken to as nginx would after TLS: the Secure cookies must go back over http.
             for cookie in self.session.cookies:
                 cookie.secure = False
@@ -261,8 +267,10 @@ def parse_attempt_form(html):
 class Learner(threading.Thread):
     """Signs in and takes the quiz until told to stop; remembers what the site acknowledged."""
 
-    def __init__(self, username, base_url, recorder, key, stop, *, seed, think):
+    def __init__(self, username, base_url, recorder, key, stop, *, seed, think, delay=0):
         super().__init__(name=username, daemon=True)
+        self.delay = delay
+        self.signed_in = threading.Event()
         self.username = username
         self.browser = Browser(base_url, recorder)
         self.recorder = recorder
@@ -275,9 +283,11 @@ class Learner(threading.Thread):
 
     def run(self):
         try:
+            time.sleep(self.delay)  # a class arrives over a few seconds, not in one instant
             while not self.browser.sign_in(self.username):
                 if self.stop.is_set():
                     return
+            self.signed_in.set()
             while not self.stop.is_set():
                 self.take_quiz()
         except Exception as error:
@@ -303,6 +313,9 @@ class Learner(threading.Thread):
             data={"csrfmiddlewaretoken": browser.csrf_token()},
         )
         if started is None or self._signed_in_again_if_needed(started):
+            return
+        if started.status_code != 302:  # refused (counted as a failure): try again shortly
+            time.sleep(RETRY_WAIT)
             return
         attempt_url = started.headers["Location"]
         page = browser.get(attempt_url, "attempt page")
@@ -472,6 +485,10 @@ def warm_up(base_url, workers, timeout=180):
 # The drill --------------------------------------------------------------------------------------
 
 
+def _milliseconds(function, seconds):
+    return round(function(seconds) * 1000) if seconds else None
+
+
 def _server_log_counts(path):
     text = path.read_text(errors="replace") if path.exists() else ""
     return {
@@ -525,7 +542,14 @@ def _drive(args, gunicorn, redis, postgres, key, say):
     stop = threading.Event()
     learners = [
         Learner(
-            f"{LEARNER_PREFIX}{n:03d}", gunicorn.url, recorder, key, stop, seed=n, think=args.think
+            f"{LEARNER_PREFIX}{n:03d}",
+            gunicorn.url,
+            recorder,
+            key,
+            stop,
+            seed=n,
+            think=args.think,
+            delay=n * 0.3,
         )
         for n in range(args.learners)
     ]
@@ -533,9 +557,14 @@ def _drive(args, gunicorn, redis, postgres, key, say):
         Watcher("/", gunicorn.url, recorder, stop),
         Watcher("/learn/", gunicorn.url, recorder, stop, username=WATCHER),
     ]
+    begun = time.monotonic()
     for thread in learners + watchers:
         thread.start()
     timings = {}
+    # The faults begin once everybody is signed in and working.
+    for learner in learners:
+        learner.signed_in.wait(300)
+    timings["sign-in seconds"] = round(time.monotonic() - begun, 1)
     time.sleep(args.warmup)
 
     recorder.enter("Redis down")
@@ -571,6 +600,8 @@ def _drive(args, gunicorn, redis, postgres, key, say):
             phase: {
                 "requests": sum(recorder.outcomes[phase].values()),
                 "failed": sum(recorder.failures[phase].values()),
+                "median ms": _milliseconds(statistics.median, recorder.seconds[phase]),
+                "slowest ms": _milliseconds(max, recorder.seconds[phase]),
                 "by status": {
                     str(k): v for k, v in sorted(recorder.outcomes[phase].items(), key=str)
                 },
@@ -598,14 +629,20 @@ def report(figures, say=print):
         f"({figures['attempts submitted']} submitted), "
         f"{figures['answers acknowledged']} answers acknowledged"
     )
-    say("| phase | requests | failed | by status |\n|---|---:|---:|---|")
+    say(
+        "| phase | requests | failed | by status | median ms | slowest ms |\n"
+        "|---|---:|---:|---|---:|---:|"
+    )
     for phase, row in figures["phases"].items():
         statuses = ", ".join(f"{k}: {v}" for k, v in row["by status"].items())
-        say(f"| {phase} | {row['requests']} | {row['failed']} | {statuses} |")
+        say(
+            f"| {phase} | {row['requests']} | {row['failed']} | {statuses} "
+            f"| {row['median ms']} | {row['slowest ms']} |"
+        )
     for phase, row in figures["phases"].items():
         for what, count in row["failures"].items():
             say(f"  {phase}: {what} × {count}")
-    for label in ("PostgreSQL restart seconds", "worker replaced seconds"):
+    for label in ("sign-in seconds", "PostgreSQL restart seconds", "worker replaced seconds"):
         say(f"{label}: {figures.get(label)}")
     say(f"signed out: {figures['signed out'] or 'nobody'}; gave up: {figures['gave up'] or 'none'}")
     say(f"answers missing on reload: {figures['answers missing on reload']}")
