@@ -257,7 +257,10 @@ def _grade_locked(attempt, now):
     attempt.status = Attempt.Status.GRADED
     attempt.correct_count, attempt.score, attempt.passed = len(correct), score, passed
     attempt.submitted_at = submitted_at
-    transaction.on_commit(lambda: attempt_graded.send(sender=Attempt, attempt=attempt))
+    # Inside the grading transaction, not on commit: what receivers write (the lesson's completion)
+    # commits or rolls back with the grade, so a database that drops in between leaves the
+    # attempt open for the retried submit instead of graded with its completion lost.
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     return True
 
 
