@@ -83,7 +83,7 @@ def prepare_database(postgres, env, say):
     say("migrating a fresh database (about 45 s; dumped for the next run)")
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=REPO, check=True)
-    partial = cached.with_suffix(".partial")
+    partial = cached.with_suffix(f".{os.getpid()}.partial")
     postgres.dump(DATABASE, partial)
     partial.replace(cached)
 

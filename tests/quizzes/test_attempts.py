@@ -374,7 +374,9 @@ def test_attempt_page_submit_and_result_run_the_same_queries_for_5_and_50_questi
     small = _query_counts(client, learner, make_quiz, 5)
     large = _query_counts(client, learner, make_quiz, 50)
     assert small == large
-    assert small["page"] <= 11 and small["submit"] <= 19 and small["result"] <= 13, small
+    # The submit's count includes the courses receiver's look-up of lessons using the quiz: it
+    # runs inside the grading transaction (it used to run on commit, unseen by this test).
+    assert small["page"] <= 11 and small["submit"] <= 20 and small["result"] <= 13, small
 
 
 def test_quiz_page_query_count_does_not_grow_with_attempts(
