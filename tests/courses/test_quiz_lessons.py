@@ -68,7 +68,7 @@ def test_a_quiz_of_a_course_one_cannot_take_refuses_to_start(client, course_inde
     assert not Enrolment.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_database_drop_between_grading_and_completion_loses_no_completion(
     client, quiz, quiz_lesson, responsible
 ):
