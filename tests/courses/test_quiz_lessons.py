@@ -1,5 +1,11 @@
+from unittest import mock
+
 import pytest
 
+from django.db import OperationalError
+from django.urls import reverse
+
+from courses import services as course_services
 from courses.models import Enrolment, LessonProgress
 from quizzes import services as quiz_services
 from quizzes.models import Question
@@ -60,3 +66,30 @@ def test_a_quiz_of_a_course_one_cannot_take_refuses_to_start(client, course_inde
     assert response.status_code == 403
     assert "无权学习" in response.content.decode()
     assert not Enrolment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_database_drop_between_grading_and_completion_loses_no_completion(
+    client, quiz, quiz_lesson, responsible
+):
+    """PostgreSQL restarts just after the grade is written: the learner sees the 503 and submits
+    again, and the lesson is completed (the grade and the completion commit together)."""
+    client.force_login(responsible)
+    attempt = quiz_services.start_attempt(responsible, quiz)
+    sheet = {"form_answers": "1"} | {
+        f"q{question.pk}": question.choices.order_by("sort_order")[1].pk
+        for question in Question.objects.filter(pk__in=attempt.question_ids)
+    }
+    url = reverse("quizzes:submit", args=[attempt.pk])
+    dropped = OperationalError("server closed the connection unexpectedly")
+    with mock.patch.object(course_services, "complete_lesson", side_effect=dropped):
+        assert client.post(url, sheet).status_code == 503
+    attempt.refresh_from_db()
+    assert attempt.is_open, "nothing half-written: no grade without its completion"
+
+    assert client.post(url, sheet).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.passed
+    assert LessonProgress.objects.filter(
+        enrolment__user=responsible, lesson=quiz_lesson, completed_at__isnull=False
+    ).exists()
