@@ -14,6 +14,8 @@ import pytest
 
 from benchmarks.servers import REPO, postgres_bindir
 
+pytestmark = pytest.mark.own_servers
+
 SMALL_DRILL = ("--learners", "3", "--questions", "5", "--warmup", "2", "--redis-down", "3")
 SMALL_DRILL += ("--settle", "3")
 
