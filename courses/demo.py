@@ -195,7 +195,7 @@ CAMPAIGN_COURSE = "first-lesson-autumn-2026"
 CAMPAIGN_SLUG = "first-lesson-2026-campaign"
 CAMPAIGN_START, CAMPAIGN_END = date(2026, 9, 1), date(2026, 9, 30)
 # Invented students per demo class (in the order of organisations.demo.SCHOOLS' classes).
-CAMPAIGN_CLASS_SIZES = [6, 8, 5, 7, 6, 4]
+CAMPAIGN_CLASS_SIZES = [6, 8, 5, 5, 7, 6, 4]
 
 
 def _campaign(index, course):
