@@ -199,7 +199,7 @@ CAMPAIGN_KEYS = ("course", "target")
 # The campaign whose classes get invented students, and how many per demo class (in the order of
 # organisations.demo.SCHOOLS' classes).
 CAMPAIGN_WITH_STUDENTS = "first-lesson-2026-campaign"
-CAMPAIGN_CLASS_SIZES = [6, 8, 5, 7, 6, 4]
+CAMPAIGN_CLASS_SIZES = [6, 8, 5, 5, 7, 6, 4]
 
 
 def campaign_files(course_slugs=None):

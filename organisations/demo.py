@@ -56,14 +56,18 @@ UNITS = [
     ("夏阳街道", "示例夏阳医院（示例）", Sector.HEALTH, "医疗机构"),
     ("盈浦街道/示例东湖居委", "示例东湖商业街（示例）", Sector.COMMERCE, "人员密集场所"),
     ("香花桥街道", "示例香花桥工业园仓库（示例）", Sector.LOGISTICS, "厂房仓库"),
+    # A kindergarten is a unit, not a school, here: the 开学第一课 campaign counts 中小学 classes.
+    ("朱家角镇", "示例朱家角幼儿园", Sector.EDUCATION, "人员密集场所"),
 ]
 DEMO_SCHOOL = "示例朱家角小学"
 DEMO_CLASS = "三年级（2）班"
+# (town, school, classes, place type)
 SCHOOLS = [
-    ("朱家角镇", DEMO_SCHOOL, ["三年级（1）班", DEMO_CLASS]),
-    ("夏阳街道", "示例夏阳中学", ["初一（1）班", "初二（3）班"]),
-    ("练塘镇", "示例练塘小学", ["一年级（1）班"]),
-    ("徐泾镇", "示例徐泾中学", ["初三（2）班"]),
+    ("朱家角镇", DEMO_SCHOOL, ["三年级（1）班", DEMO_CLASS], "中小学校"),
+    ("夏阳街道", "示例夏阳中学", ["初一（1）班", "初二（3）班"], "中小学校"),
+    ("练塘镇", "示例练塘小学", ["一年级（1）班"], "中小学校"),
+    ("徐泾镇", "示例徐泾中学", ["初三（2）班"], "中小学校"),
+    ("夏阳街道", "示例青浦区职业学校", ["高一（1）班"], "中小学校"),
 ]
 DEPARTMENTS = [
     ("区教育局", Sector.EDUCATION),
@@ -105,6 +109,8 @@ MEMBERS = [
     (f"{DISTRICT}/{TEAM_BLUE}", "示例于晨", Role.VOLUNTEER),
     (f"朱家角镇/{TEAM_FIRE}", "示例董浩", Role.VOLUNTEER),
     ("夏阳街道/示例城中居委", "示例曹敏", Role.CADRE),
+    ("朱家角镇/示例朱家角幼儿园", "示例钱老师", Role.TEACHER),
+    ("朱家角镇/示例朱家角幼儿园", "示例沈阿姨", Role.STAFF),
 ]
 MEMBER_PHONE_BASE = 13812340000
 # Students have no phone (they are minors): a number in the class instead.
@@ -127,9 +133,9 @@ def load():
             code = _credit_code(index) if index % 4 == 0 else ""
             unit = _child(_at(district, where), name, Kind.UNIT, sector=sector, credit_code=code)
             unit.place_types.add(place_type)
-        for town_name, name, classes in SCHOOLS:
+        for town_name, name, classes, place_type in SCHOOLS:
             school = _child(towns[town_name], name, Kind.SCHOOL, sector=Sector.EDUCATION)
-            school.place_types.add("中小学校")
+            school.place_types.add(place_type)
             for class_name in classes:
                 _child(school, class_name, Kind.CLASS, sector=Sector.EDUCATION)
         for name, sector in DEPARTMENTS:

@@ -23,7 +23,7 @@ def test_demo_campaign_has_codes_students_and_completions_across_the_window(clie
         classes.count()
     )
     board = public_board(campaign)
-    assert len(board["rows"]) == 4
+    assert len(board["rows"]) == 5
     assert all(row.students > 0 and row.completed > 0 for row in board["rows"])
     days = [
         count

@@ -48,7 +48,7 @@ def test_demo_units_schools_and_teams(demo):
     assert codes
     for code in codes:
         validate_credit_code(code)
-    assert Organisation.objects.filter(kind=Kind.SCHOOL).count() == 4
+    assert Organisation.objects.filter(kind=Kind.SCHOOL).count() == 5
     assert Organisation.objects.get(name="三年级（2）班").get_parent().name == "示例朱家角小学"
     assert Organisation.objects.filter(kind=Kind.VOLUNTEER_TEAM).count() == 2
 
