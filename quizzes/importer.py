@@ -118,6 +118,8 @@ class ImportRow:
 class ImportPreview:
     rows: list = field(default_factory=list)
     error: str = ""
+    # What a row's number counts: a sheet's rows, a text file's lines, a Word file's paragraphs.
+    number_label: str = ""
 
     @property
     def valid_rows(self):
@@ -166,8 +168,7 @@ def read_workbook(uploaded):
         )
     position = {name: header.index(name) for name in COLUMNS if name in header}
     preview = ImportPreview()
-    existing = set(Question.objects.values_list("stem_hash", flat=True))
-    seen = {}
+    check_row = RowChecker()
     for number, values in raw:
 
         def cell(name, values=values):
@@ -176,10 +177,23 @@ def read_workbook(uploaded):
 
         if not any(_text(v) for v in values):
             continue
-        preview.rows.append(_check_row(number, cell, existing, seen))
+        preview.rows.append(check_row(number, cell))
     if not preview.rows:
         preview.error = _("The file has no question rows.")
     return preview
+
+
+class RowChecker:
+    """Checks one question after another, as the template's columns: `cell(column)` gives the
+    text of a column. Shared by the sheet and the Word/text bank, so both find the same faults,
+    duplicates of the bank and of earlier questions of the same file included."""
+
+    def __init__(self):
+        self.existing = set(Question.objects.values_list("stem_hash", flat=True))
+        self.seen = {}
+
+    def __call__(self, number, cell):
+        return _check_row(number, cell, self.existing, self.seen)
 
 
 def _check_row(number, cell, existing, seen):
