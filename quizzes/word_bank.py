@@ -30,14 +30,18 @@ from spreadsheets import documents
 from .importer import CHOICE_COLUMNS, ImportPreview, ImportRow, RowChecker
 from .models import LETTERS, Choice
 
-EXTENSIONS = ("docx", "txt")
 NUMERALS = "一二三四五六七八九十"
 FULL_WIDTH_DIGITS = "０-９"
 # 一、单选题（每题1分，共20题）, （二）多选题, 第三部分 判断题: any "…题" after a section number.
-SECTION_NUMBERED = re.compile(
-    rf"^(?:[{NUMERALS}]+\s*[、.．]|[(（]\s*[{NUMERALS}]+\s*[)）]|第[{NUMERALS}]+部分\s*[:：、]?)"
-    r"\s*(\S{1,10}?题)\s*(?:[(（][^)）]*[)）])?\s*[:：]?\s*$"
+HEADING_NUMBER = (
+    rf"(?:[{NUMERALS}]+\s*[、.．]|[(（]\s*[{NUMERALS}]+\s*[)）]"
+    rf"|第[{NUMERALS}]+(?:部分|章|节)\s*[:：、]?)"
 )
+SECTION_NUMBERED = re.compile(
+    rf"^{HEADING_NUMBER}\s*(\S{{1,10}}?题)\s*(?:[(（][^)）]*[)）])?\s*[:：]?\s*$"
+)
+# A numbered heading that names no type of question: 二、消防法规, （一）灭火器.
+SUBHEADING = re.compile(rf"^{HEADING_NUMBER}\s*\S.{{0,30}}$")
 # Without a section number only the known names count: "消防知识竞赛题" is a title.
 SECTION_PLAIN = re.compile(
     r"^(单项选择题|单选题|多项选择题|多选题|判断题|是非题)\s*(?:[(（][^)）]*[)）])?\s*[:：]?\s*$"
@@ -170,6 +174,9 @@ def parse(lines, limits, where):
             if heading:
                 section = heading.group(1)
                 continue
+            in_explanation = drafts and drafts[-1].last == "explanation"
+            if SUBHEADING.match(text) and not in_explanation:
+                continue  # （一）消防法规: a topic heading inside a section, not a question's text
             stem = STEM.match(text) or STEM_BRACKETED.match(text)
             if stem:
                 start(line.number, stem.group(1).strip())

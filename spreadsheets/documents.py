@@ -169,9 +169,13 @@ def _docx_lines(data, limits):
     # python-docx, zipfile and lxml raise many kinds on a damaged file; all mean the same.
     except Exception as error:
         raise _not_word() from error
+    numbered_styles = _numbered_styles(document)
     lines = []
     for number, paragraph in enumerate(paragraphs, start=1):
-        auto_numbered = _auto_numbered(paragraph)
+        properties = paragraph._p.pPr
+        auto_numbered = (
+            properties is not None and properties.numPr is not None
+        ) or paragraph._p.style in numbered_styles
         # A soft line break (Shift+Enter) is a line of its own, in the same paragraph.
         for part in paragraph.text.split("\n"):
             _check_line(number, part, len(lines), limits)
@@ -179,18 +183,26 @@ def _docx_lines(data, limits):
     return lines
 
 
-def _auto_numbered(paragraph):
-    """Whether Word numbers the paragraph, directly or through its style (List Number)."""
-    properties = paragraph._p.pPr
-    if properties is not None and properties.numPr is not None:
-        return True
-    style, depth = paragraph.style, 0
-    while style is not None and depth < 10:  # styles may be based on each other, even in a loop
-        properties = style.element.pPr
-        if properties is not None and properties.numPr is not None:
-            return True
-        style, depth = style.base_style, depth + 1
-    return False
+def _numbered_styles(document):
+    """Ids of the paragraph styles that number their paragraphs (List Number …), once per file;
+    None stands for the default style. Looked up per paragraph, styles cost a search each."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    numbered = set()
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        current, depth = style, 0
+        while current is not None and depth < 10:  # based on each other, possibly in a loop
+            properties = current.element.pPr
+            if properties is not None and properties.numPr is not None:
+                numbered.add(style.style_id)
+                if default is not None and style.style_id == default.style_id:
+                    numbered.add(None)
+                break
+            current, depth = current.base_style, depth + 1
+    return numbered
 
 
 def _check_member_count(data, limits):

@@ -154,7 +154,7 @@ def test_without_sections_the_type_comes_from_the_answer_and_layout_variants_are
                 "第2题．单位应当保障哪些通道畅通？",
                 ["Ａ．疏散通道", "Ｂ．安全出口", "Ｃ．消防车通道", "Ｄ．仓库货架之间的间距"],
                 "正确答案：A、B、C",
-                "",
+                "（一）电气火灾",
                 "4、电气设备着火时，应先切断电源。",
                 "参考答案：√",
                 "5、消防救援机构扑救火灾收取费用。（×）",
@@ -313,7 +313,7 @@ def huge_document_part():
 
 
 def many_members():
-    return rezip(plain_docx(), extra=[(f"customXml/item{i}.xml", b"<a/>") for i in range(50)])
+    return rezip(plain_docx(), extra=[(f"customXml/extra{i}.xml", b"<a/>") for i in range(50)])
 
 
 def entity_bomb():
