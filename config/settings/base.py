@@ -292,7 +292,7 @@ QUESTION_DOCUMENT_LIMITS = {
     "uncompressed_bytes": 50 * 1024 * 1024,  # all parts of the .docx unpacked, pictures included
     "xml_part_bytes": 20 * 1024 * 1024,  # any one XML part (the text is word/document.xml)
     "zip_members": 300,  # parts in the .docx (each picture is one)
-    "lines": 100_000,  # paragraphs of the .docx or lines of the .txt, empty ones included
+    "lines": 60_000,  # paragraphs of the .docx or lines of the .txt, empty ones included
     "line_chars": 10_000,  # characters in one paragraph or line
     "questions": 10_000,  # questions in one file, as rows of a sheet
     "field_chars": 5_000,  # characters of a question's text or of its explanation
