@@ -2,9 +2,11 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -17,12 +19,17 @@ from wagtail.log_actions import log
 
 from spreadsheets import writing
 
-from . import importer, services
+from . import importer, services, word_bank
 from .forms import ImportUploadForm
 from .models import AnswerChoice, Attempt, Question, Quiz
 
 SESSION_KEY = "quizzes_import"
 PREVIEW_PROBLEM_ROWS = 200
+# The sample banks offered on the import page (content/samples/), by the name in ?sample=.
+SAMPLES = {
+    "tidy": ("题库示例（整齐）.docx", "question-bank-tidy.docx"),
+    "messy": ("题库示例（杂乱，含错误）.docx", "question-bank-messy.docx"),
+}
 
 
 class PermissionRequired:
@@ -50,6 +57,10 @@ class ImportView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
             return writing.xlsx_response("question-bank-template.xlsx", importer.template_sheets())
+        if request.GET.get("sample") in SAMPLES:
+            name, file = SAMPLES[request.GET["sample"]]
+            path = settings.BASE_DIR / "content" / "samples" / file
+            return FileResponse(path.open("rb"), as_attachment=True, filename=name)
         return self.render_to_response(self.get_context_data(form=ImportUploadForm()))
 
     def post(self, request, *args, **kwargs):
@@ -57,8 +68,11 @@ class ImportView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
             return self.confirm(request)
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        preview = importer.read_workbook(form.cleaned_data["file"])
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if form.extension in form.DOCUMENTS:
+            preview = word_bank.read_bank(form.cleaned_data["file"])
+        else:
+            preview = importer.read_workbook(form.cleaned_data["file"])
         token = ""
         if preview.valid_rows:
             token = secrets.token_urlsafe(16)
@@ -74,7 +88,9 @@ class ImportView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
                 problem_rows=preview.problem_rows[:PREVIEW_PROBLEM_ROWS],
                 hidden_problems=max(0, len(preview.problem_rows) - PREVIEW_PROBLEM_ROWS),
                 valid_sample=preview.valid_rows[:PREVIEW_PROBLEM_ROWS],
-            )
+            ),
+            # A refused file is a bad request; a preview, even of rows with problems, is not.
+            status=400 if preview.error else 200,
         )
 
     def confirm(self, request):

@@ -40,7 +40,33 @@ class QuestionAdminForm(WagtailAdminModelForm):
 
 
 class ImportUploadForm(forms.Form):
+    """The question bank to preview: the template as .xlsx, or a bank in Word or plain text."""
+
+    SHEETS = ("xlsx", "xls")
+    DOCUMENTS = ("docx", "txt")
+
     file = forms.FileField(
-        label=_("Spreadsheet (.xlsx)"),
-        help_text=_("Fill in the template; the first row names the columns."),
+        label=_("Question bank (.xlsx, .docx or .txt)"),
+        help_text=_(
+            "The template filled in (.xlsx), or a bank in the usual layout as a Word document "
+            "(.docx) or plain text (.txt, UTF-8 or GB18030)."
+        ),
     )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        name = uploaded.name or ""
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if extension in ("doc", "wps"):
+            raise forms.ValidationError(
+                _(
+                    "Old .doc and WPS .wps files are not read: open the file in Word or WPS, "
+                    "choose Save As → Word document (.docx), and upload that."
+                )
+            )
+        if extension not in self.SHEETS + self.DOCUMENTS:
+            raise forms.ValidationError(
+                _("Upload an Excel file (.xlsx), a Word document (.docx) or a text file (.txt).")
+            )
+        self.extension = extension
+        return uploaded

@@ -118,6 +118,8 @@ class ImportRow:
 class ImportPreview:
     rows: list = field(default_factory=list)
     error: str = ""
+    # What a row's number counts: a sheet's rows, a text file's lines, a Word file's paragraphs.
+    number_label: str = ""
 
     @property
     def valid_rows(self):
@@ -174,9 +176,7 @@ def read_sheet(filename, data, *, csv_allowed=False, existing=None):
         )
     position = {name: header.index(name) for name in COLUMNS if name in header}
     preview = ImportPreview()
-    if existing is None:
-        existing = set(Question.objects.values_list("stem_hash", flat=True))
-    seen = {}
+    check_row = RowChecker(existing)
     for number, values in raw:
 
         def cell(name, values=values):
@@ -185,10 +185,26 @@ def read_sheet(filename, data, *, csv_allowed=False, existing=None):
 
         if not any(_text(v) for v in values):
             continue
-        preview.rows.append(_check_row(number, cell, existing, seen))
+        preview.rows.append(check_row(number, cell))
     if not preview.rows:
         preview.error = _("The file has no question rows.")
     return preview
+
+
+class RowChecker:
+    """Checks one question after another, as the template's columns: `cell(column)` gives the
+    text of a column. Shared by the sheet and the Word/text bank, so both find the same faults,
+    duplicates of the bank and of earlier questions of the same file included."""
+
+    def __init__(self, existing=None):
+        # `existing`: the stem hashes counted as already in the bank (default: the bank's own).
+        if existing is None:
+            existing = set(Question.objects.values_list("stem_hash", flat=True))
+        self.existing = existing
+        self.seen = {}
+
+    def __call__(self, number, cell):
+        return _check_row(number, cell, self.existing, self.seen)
 
 
 def _check_row(number, cell, existing, seen):

@@ -303,6 +303,17 @@ IMPORT_LIMITS = {
 }
 # The question bank's sheets carry long explanations: larger files, fewer rows.
 QUESTION_IMPORT_LIMITS = {**IMPORT_LIMITS, "file_bytes": 10 * 1024 * 1024, "rows": 10_000}
+# Question banks in Word (.docx) or plain text (.txt), read by spreadsheets/documents.py.
+QUESTION_DOCUMENT_LIMITS = {
+    "file_bytes": 10 * 1024 * 1024,  # the uploaded file
+    "uncompressed_bytes": 50 * 1024 * 1024,  # all parts of the .docx unpacked, pictures included
+    "xml_part_bytes": 20 * 1024 * 1024,  # any one XML part (the text is word/document.xml)
+    "zip_members": 300,  # parts in the .docx (each picture is one)
+    "lines": 60_000,  # paragraphs of the .docx or lines of the .txt, empty ones included
+    "line_chars": 10_000,  # characters in one paragraph or line
+    "questions": 10_000,  # questions in one file, as rows of a sheet
+    "field_chars": 5_000,  # characters of a question's text or of its explanation
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail: reminders go out by e-mail where an address exists.

@@ -144,7 +144,7 @@ def test_file_that_is_not_a_spreadsheet_gets_a_readable_error(admin_client):
         ("empty.xlsx", b""),
     ]:
         response = upload(admin_client, SimpleUploadedFile(name, content))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert Question.objects.count() == 0
 
 

@@ -194,7 +194,7 @@ def test_question_import_refuses_hostile_xlsx_with_its_limit_and_stores_nothing(
     if case == "thousands of empty rows":
         message = "表格超过 300 行（含空行）"
     response = admin_client.post(QUESTION_URL, {"file": SimpleUploadedFile("bank.xlsx", build())})
-    assert response.status_code == 200
+    assert response.status_code == 400
     error = response.context["preview"].error
     assert error
     if message:
