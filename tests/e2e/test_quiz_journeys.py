@@ -159,3 +159,27 @@ def test_editor_previews_an_import_and_reads_the_statistics(page, timed_quiz, sc
     page.get_by_role("link", name=timed_quiz.title).click()
     expect(page.get_by_text("已评分作答 1 次")).to_be_visible()
     screenshot("quiz-admin-statistics-1280")
+
+
+def test_editor_imports_a_messy_word_bank_and_sees_each_problem_with_its_paragraph(
+    page, screenshot
+):
+    from pathlib import Path
+
+    from quizzes.models import Question
+
+    UserFactory(username="bank-editor", is_superuser=True, is_staff=True)
+    sample = Path(__file__).resolve().parents[2] / "content/samples/question-bank-messy.docx"
+    sign_in(page, "bank-editor")
+    page.goto("/admin/quizzes/import/")
+    page.locator("input[type=file]").set_input_files(str(sample))
+    page.get_by_role("button", name="上传并预览").click()
+    preview = page.locator(".quiz-import-preview")
+    expect(preview).to_contain_text("8")
+    for paragraph in (17, 20, 23, 27, 45):
+        expect(preview).to_contain_text(str(paragraph))
+    screenshot("quiz-admin-word-import-preview-360")
+    assert Question.objects.count() == 0
+    page.get_by_role("button", name="确认导入 8 道题").click()
+    expect(page.get_by_text("已导入 8 道题")).to_be_visible()
+    assert Question.objects.count() == 8
