@@ -149,7 +149,7 @@ def test_editor_previews_an_import_and_reads_the_statistics(page, timed_quiz, sc
     page.goto("/admin/quizzes/import/")
     page.locator("input[type=file]").set_input_files(str(path))
     page.get_by_role("button", name="上传并预览").click()
-    expect(page.locator(".quiz-import-preview")).to_contain_text("1 行可以导入")
+    expect(page.locator(".quiz-import-preview")).to_contain_text("可以导入 1 道题")
     expect(page.get_by_text("<b>新题</b>：电动自行车应在哪里充电？")).to_be_visible()
     screenshot("quiz-admin-import-preview-1280")
     page.get_by_role("button", name="确认导入 1 道题").click()
@@ -175,7 +175,7 @@ def test_editor_imports_a_messy_word_bank_and_sees_each_problem_with_its_paragra
     page.locator("input[type=file]").set_input_files(str(sample))
     page.get_by_role("button", name="上传并预览").click()
     preview = page.locator(".quiz-import-preview")
-    expect(preview).to_contain_text("8")
+    expect(preview).to_contain_text("可以导入 8 道题；5 道题有问题，不会导入")
     for paragraph in (17, 20, 23, 27, 45):
         expect(preview).to_contain_text(str(paragraph))
     screenshot("quiz-admin-word-import-preview-360")
