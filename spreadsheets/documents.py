@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from . import reading
+
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and every password-protected file
 ZIP_SIGNATURE = b"PK\x03\x04"
 # The main part is word/document.xml, or word/document2.xml as some Office versions save it.
@@ -64,15 +66,8 @@ class DocumentRefused(Exception):
     """The file is not a document we read, or is over a limit; the message says which."""
 
 
-def _megabytes(size):
-    return f"{size / (1024 * 1024):g}"
-
-
 def refuse_size(limits):
-    return DocumentRefused(
-        _("The file is larger than %(megabytes)s MB. Split it into smaller files.")
-        % {"megabytes": _megabytes(limits.file_bytes)}
-    )
+    return DocumentRefused(str(reading.refuse_size(limits)))
 
 
 def read_lines(extension, data, limits):
@@ -138,7 +133,7 @@ def _refuse_unpacked(limits):
             "%(members)s parts: it is not an ordinary question bank. Copy the text into a new "
             "document, or save it as plain text (.txt), and upload that."
         )
-        % {"megabytes": _megabytes(limits.uncompressed_bytes), "members": limits.zip_members}
+        % {"megabytes": reading.megabytes(limits.uncompressed_bytes), "members": limits.zip_members}
     )
 
 
@@ -231,12 +226,8 @@ def _numbered_styles(document):
 
 
 def _check_member_count(data, limits):
-    """Refuse a zip of thousands of members from its end record, before zipfile lists them."""
-    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
-    if end != -1 and len(data) >= end + 12:
-        members = int.from_bytes(data[end + 10 : end + 12], "little")
-        if members > limits.zip_members:
-            raise _refuse_unpacked(limits)
+    if reading.declared_zip_members(data) > limits.zip_members:
+        raise _refuse_unpacked(limits)
 
 
 def _check_archive(archive, limits):

@@ -89,14 +89,14 @@ class SheetRefused(Exception):
     """The file is not a sheet we read, or is over a limit; the message says which, for people."""
 
 
-def _megabytes(size):
+def megabytes(size):
     return f"{size / (1024 * 1024):g}"
 
 
 def refuse_size(limits):
     return SheetRefused(
         _("The file is larger than %(megabytes)s MB. Split it into smaller files.")
-        % {"megabytes": _megabytes(limits.file_bytes)}
+        % {"megabytes": megabytes(limits.file_bytes)}
     )
 
 
@@ -192,13 +192,18 @@ def _xlsx_rows(data, limits):
     return [(number, _row_values(cells, strings)) for number, cells in rows]
 
 
-def _check_member_count(data, limits):
-    """Refuse a zip of thousands of members from its end record, before zipfile lists them."""
+def declared_zip_members(data):
+    """The member count a zip's end record declares (0 if none is found), read before zipfile
+    lists the members, so a zip of millions of members is refused without listing them."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end != -1 and len(data) >= end + 12:
-        members = int.from_bytes(data[end + 10 : end + 12], "little")
-        if members > limits.zip_members:
-            raise _refuse_members(limits)
+        return int.from_bytes(data[end + 10 : end + 12], "little")
+    return 0
+
+
+def _check_member_count(data, limits):
+    if declared_zip_members(data) > limits.zip_members:
+        raise _refuse_members(limits)
 
 
 def _refuse_members(limits):
@@ -239,7 +244,7 @@ def _check_archive(archive, limits):
                         "The Excel file holds more than %(megabytes)s MB of text. "
                         "Split it into smaller files."
                     )
-                    % {"megabytes": _megabytes(limits.shared_strings_bytes)}
+                    % {"megabytes": megabytes(limits.shared_strings_bytes)}
                 )
             shared_strings = member
         elif (
@@ -278,7 +283,7 @@ def _refuse_unpacked(limits):
             "Unpacked, the Excel file would be larger than %(megabytes)s MB: it is not an "
             "ordinary sheet. Copy the data into the template and upload that."
         )
-        % {"megabytes": _megabytes(limits.uncompressed_bytes)}
+        % {"megabytes": megabytes(limits.uncompressed_bytes)}
     )
 
 
