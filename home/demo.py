@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from wagtail.coreutils import get_supported_content_language_variant
@@ -145,6 +146,8 @@ def tree_root():
     """Wagtail's root node; made again if the database was flushed since migrating."""
     root = Page.get_first_root_node()
     if root is None:
+        # A flush also re-creates the content types under new ids: forget the cached ones.
+        ContentType.objects.clear_cache()
         locale, _ = Locale.objects.get_or_create(
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
