@@ -86,12 +86,9 @@ def _text_lines(data, limits):
     if b"\x00" in data[:8192]:
         raise DocumentRefused(_("This file is not a plain text file (.txt)."))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise DocumentRefused(_("Save the text file as UTF-8 and upload it again.")) from error
+        text = reading.decode_text(data)
+    except UnicodeDecodeError as error:
+        raise DocumentRefused(_("Save the text file as UTF-8 and upload it again.")) from error
     lines = []
     for number, line in enumerate(io.StringIO(text), start=1):
         _check_line(number, line, len(lines), limits)

@@ -556,17 +556,22 @@ def column_letters(number):
 # CSV -------------------------------------------------------------------------------------------
 
 
+def decode_text(data):
+    """An uploaded text file's text: UTF-8 (with or without BOM) or, as Excel and Notepad in
+    Chinese Windows save it, GB18030/GBK; raises UnicodeDecodeError for anything else."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
 def _csv_rows(data, limits):
     if b"\x00" in data[:8192]:
         raise SheetRefused(_("This file is not a CSV text file."))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # Excel in Chinese Windows saves "CSV" as GB18030/GBK; accept it rather than refuse.
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise SheetRefused(_("Save the CSV file as UTF-8 and upload it again.")) from error
+        text = decode_text(data)
+    except UnicodeDecodeError as error:
+        raise SheetRefused(_("Save the CSV file as UTF-8 and upload it again.")) from error
     rows = []
     try:
         reader = csv.reader(_checked_lines(text, limits))
