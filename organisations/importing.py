@@ -278,6 +278,9 @@ def read_sheet(filename, data, *, columns=None, remembered=None, header_row=None
         texts = [normalise.cell_text(value) for value in values]
         if not any(texts):
             continue
+        phone_index = layout.columns.get("phone")
+        if phone_index is not None and phone_index < len(values):
+            texts[phone_index] = normalise.phone_cell_text(values[phone_index])
         record = {"row": number}
         for key in TEMPLATE_HEADINGS:
             index = layout.columns.get(key)

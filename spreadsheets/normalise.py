@@ -57,6 +57,21 @@ def label(value):
     return re.sub(r"[\s*:：#]", "", heading)
 
 
+def phone_cell_text(value):
+    """A phone cell as text. A number cell of ten or more digits ending in five or more zeros is
+    what a phone shown as 1.39001E+10 becomes once that text is read back as a number (a CSV
+    reopened in Excel): its last digits are gone. It is given back as Excel showed it, so
+    is_scientific refuses it instead of a wrong phone being stored. A real number ending in
+    00000 can still be typed as text (a column formatted as text, or a leading apostrophe)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        digits = str(int(value))
+        significant = digits.rstrip("0")
+        if len(digits) >= 10 and len(digits) - len(significant) >= 5:
+            mantissa = significant[0] + (f".{significant[1:]}" if len(significant) > 1 else "")
+            return f"{mantissa}E+{len(digits) - 1}"
+    return cell_text(value)
+
+
 def is_scientific(value):
     """True for a number written as 1.39001E+10: Excel has already dropped its last digits."""
     return isinstance(value, str) and bool(_SCIENTIFIC.match(text(value)))

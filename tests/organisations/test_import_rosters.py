@@ -154,6 +154,18 @@ def test_a_phone_in_scientific_notation_is_an_error_that_says_so(town_client):
     assert "新建账号" not in page
 
 
+@pytest.mark.parametrize("cell", [1.39001e10, 13900100000])
+def test_a_number_cell_that_lost_its_digits_to_scientific_notation_is_refused(town_client, cell):
+    # A roster once saved as CSV with 1.39001E+10 and read back holds 13900100000: the number
+    # Excel shows as 1.39001E+10. It must not become a wrong phone silently.
+    rows = [(1, "王科学", cell, "示例朱家角商业广场", "员工", "", "")]
+    response = upload(town_client, roster_xlsx(rows))
+    page = town_client.get(response.url).content.decode()
+    assert "手机号是科学计数法" in page
+    assert "1.39001E+10" in page
+    assert "新建账号" not in page
+
+
 def test_a_unit_name_found_twice_in_the_area_lists_both_paths(town_client):
     town = Organisation.objects.get(name="朱家角镇")
     community = Organisation.objects.get(name="示例放生桥居委")
