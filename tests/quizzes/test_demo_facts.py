@@ -119,6 +119,9 @@ UNVERIFIED_CLAIMS = {
     "key-unit-thresholds": re.compile(r"重点单位.{0,30}\d+\s*(平方米|张床|床位|人以上)"),
     "safety-day-last-monday": re.compile(r"最后一个(星期一|周一)"),
     "shanghai-e-bike-regulation": re.compile(r"上海市电动自行车安全管理条例"),
+    # Cited by name only (issue 18 §2): FACTS.md has neither their articles nor clauses.
+    "order-109-articles": re.compile(r"第109号.{0,24}第.{1,4}条"),
+    "gb17761-clauses": re.compile(r"GB 17761(-2024)?\s*(第|\d)"),
     "qingpu-divisions-2025": re.compile(r"青浦.{0,20}(\d+|三|八|十一)个(街道|镇)"),
 }
 
@@ -137,6 +140,27 @@ def test_no_explanation_cites_a_claim_marked_unverified(claim):
     assert not cited, cited
 
 
+def course_text(slug):
+    (path,) = [p for p in content_dir().glob("courses/*.yaml") if read(p)["slug"] == slug]
+    return "\n".join(strings(read(path)))
+
+
+def test_the_e_bike_course_names_the_national_standard():
+    assert "GB 17761-2024《电动自行车安全技术规范》" in course_text("e-bike-fire-safety")
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "first-lesson-autumn-2026",
+        "kindergarten-teachers-fire-safety",
+        "fire-safety-in-military-training",
+    ],
+)
+def test_school_courses_rest_on_order_109(slug):
+    assert "公安部令第109号《社会消防安全教育培训规定》" in course_text(slug)
+
+
 def test_the_checks_see_the_old_wrong_statements():
     """The patterns above are not vacuous: each catches the statement it was written for."""
     old = {
@@ -148,3 +172,8 @@ def test_the_checks_see_the_old_wrong_statements():
     for text in (old["button"], old["button_choice"]):
         assert BUTTON_STARTS_PUMP.search(text) and not BUTTON_CAVEAT.search(text)
     assert UNVERIFIED_CLAIMS["l61-article-21"].search("公安部令第61号第二十一条")
+    assert UNVERIFIED_CLAIMS["order-109-articles"].search("公安部令第109号第十四条")
+    assert not UNVERIFIED_CLAIMS["order-109-articles"].search(
+        "公安部令第109号《社会消防安全教育培训规定》（条号未核实）"
+    )
+    assert UNVERIFIED_CLAIMS["gb17761-clauses"].search("GB 17761-2024 6.1")
