@@ -3,8 +3,9 @@
 Pages are YAML files whose keys are the page model's field names; a StreamField holds its JSON
 form (a list of {"type", "value"}). Everything is checked before anything is saved: unknown keys,
 missing required fields, field values (lengths, choices) and every block of every StreamField
-(unknown block types and keys, then Wagtail's own block validation). A problem raises
-ContentFileError naming the file, the line and the place in it, e.g.
+(unknown block types and keys, then Wagtail's own block validation). The one thing reading
+saves is a picture an image block names by file (content_images), made a Wagtail image once.
+A problem raises ContentFileError naming the file, the line and the place in it, e.g.
 ``content/courses/01-unit-responsible-persons.yaml, line 212 (lessons[2].body[3].value.kind)``.
 
 This module sits with the shared blocks because every content app loads its demo through it.
@@ -20,7 +21,10 @@ from django.utils.translation import gettext as _
 
 from wagtail import blocks
 from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
+
+from editorial import content_images
 
 # The C parser when PyYAML has it (its wheels do): the demo reads some 400 KB of YAML.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -225,6 +229,11 @@ def _complete(block, raw, path, place):
             )
             for name, child in block.child_blocks.items()
         }
+    if isinstance(block, ImageChooserBlock) and isinstance(raw, str):
+        problem = content_images.problem_with(raw)
+        if problem:
+            raise ContentFileError(path, problem, place)
+        return content_images.content_image(raw).pk
     if isinstance(block, blocks.ListBlock):
         if not isinstance(raw, list):
             raise ContentFileError(path, _("Expected a list."), place)

@@ -11,6 +11,8 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Pictures the demo loads and their renditions: not into the checkout's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "firesafety-test-media"
 # The database name for PostgreSQL runs comes from DATABASE_URL; pytest-django prefixes "test_".
 STORAGES = {
     **STORAGES,

@@ -53,3 +53,15 @@ def test_the_course_for_older_people_has_short_lessons_without_citations(client)
         assert not re.search(r"第[一二三四五六七八九十百零]+条", text), lesson.slug
         callouts = [block.value for block in lesson.body if block.block_type == "callout"]
         assert not any(value["citation"] for value in callouts), lesson.slug
+
+
+def test_each_reading_lesson_for_older_people_opens_with_a_large_picture_described(client):
+    call_command("load_demo")
+    course = CoursePage.objects.get(slug="home-fire-safety-for-older-people")
+    readings = [p for p in course.get_children().live().specific() if p.kind == "reading"]
+    assert len(readings) == 5
+    for lesson in readings:
+        html = client.get(lesson.url).content.decode()
+        figure = re.search(r'<figure class="block-image">\s*<img ([^>]*)>', html)
+        assert figure, lesson.slug
+        assert re.search(r'width="960"', figure[1]) and re.search(r'alt="[^"]{10,}"', figure[1])

@@ -6,6 +6,8 @@ import pytest
 
 from django.core.management import CommandError, call_command
 
+from wagtail.images.models import Image
+
 from courses.models import CoursePage
 from editorial.content_files import ContentFileError
 from home.management.commands.load_demo import check_content_files
@@ -136,3 +138,34 @@ def test_load_demo_with_a_broken_file_stops_with_its_place_and_saves_nothing(con
         call_command("load_demo")
     assert not Question.objects.exists()
     assert not CoursePage.objects.exists()
+
+
+OLDER_PEOPLE = "07-home-fire-safety-for-older-people.yaml"
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("no-such-picture.png", "没有图片“no-such-picture.png”"),
+        ("../images/heater.png", "文件名"),
+        ("src/heater.svg", "文件名"),
+        ("heater.svg", "PNG"),
+    ],
+)
+def test_a_picture_that_is_not_a_content_image_is_refused_with_its_place(content, name, message):
+    edit(content / "courses" / OLDER_PEOPLE, "image: heater.png", f"image: {name}")
+    text = refusal()
+    assert OLDER_PEOPLE in text and "lessons[0].body[0].value.image" in text
+    assert message in text
+
+
+def test_a_content_picture_becomes_one_wagtail_image_however_often_the_demo_loads():
+    call_command("load_demo")
+    call_command("load_demo")
+    images = Image.objects.filter(title__in=["heater", "cooking", "smoke-alarm"])
+    assert images.count() == 3
+    course = CoursePage.objects.get(slug="home-fire-safety-for-older-people")
+    for lesson in course.get_children().specific():
+        if lesson.kind == "reading":
+            (picture,) = [b.value for b in lesson.body if b.block_type == "image"]
+            assert picture["image"].width == 1440 and picture["alt_text"], lesson.slug
