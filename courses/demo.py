@@ -197,7 +197,7 @@ def _progress(courses):
 
 CAMPAIGN_KEYS = ("course", "target")
 # The campaign whose classes get invented students, and how many per demo class (in the order of
-# organisations.demo.SCHOOLS' classes).
+# content/organisations.yaml's schools).
 CAMPAIGN_WITH_STUDENTS = "first-lesson-2026-campaign"
 CAMPAIGN_CLASS_SIZES = [6, 8, 5, 5, 7, 6, 4]
 

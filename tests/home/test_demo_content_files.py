@@ -169,3 +169,36 @@ def test_a_content_picture_becomes_one_wagtail_image_however_often_the_demo_load
         if lesson.kind == "reading":
             (picture,) = [b.value for b in lesson.body if b.block_type == "image"]
             assert picture["image"].width == 1440 and picture["alt_text"], lesson.slug
+
+
+@pytest.mark.parametrize(
+    "old, new, place, message",
+    [
+        ("kind: town", "kind: township", "towns[3].kind", "“township”"),
+        ("sector: commerce", "sector: shops", "units[0].sector", "“shops”"),
+        (
+            "at: 朱家角镇, name: 示例朱家角商业广场",
+            "at: 朱家镇, name: 示例朱家角商业广场",
+            "units[0].at",
+            "朱家镇",
+        ),
+        (
+            "name: 示例张伟, role: staff}",
+            "name: 示例张伟, role: boss}",
+            "members[0].role",
+            "“boss”",
+        ),
+        ("- username: district", "- user: district", "accounts[0].user", "“user”"),
+        (
+            "name: 示例朱家角镇志愿消防队",
+            "name: 示例志愿消防队",
+            "volunteer_teams",
+            "示例朱家角镇志愿消防队",
+        ),
+    ],
+)
+def test_a_wrong_organisation_entry_is_reported_with_its_place(content, old, new, place, message):
+    edit(content / "organisations.yaml", old, new)
+    text = refusal()
+    assert "content/organisations.yaml" in text and f"({place})" in text
+    assert message in text

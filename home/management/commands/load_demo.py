@@ -64,6 +64,7 @@ def check_content_files():
 
     Raises ContentFileError naming the file and the place of the first problem.
     """
+    organisations_demo.district_file()
     rows = quizzes_demo.bank_rows()
     quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
     courses = courses_demo.course_files(quiz_slugs=quizzes_demo.quiz_slugs())
