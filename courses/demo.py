@@ -108,14 +108,17 @@ def load():
         carry_over_scores(course)
 
 
+def index_file():
+    """课程中心's fields from content/indexes.yaml, checked."""
+    path, data = content_files.index_spec("courses")
+    content_files.page(CourseIndexPage, data, path=path, place=("courses",))
+    return data
+
+
 def _course_index(home):
     index = CourseIndexPage.objects.first()
     if index is None:
-        index = CourseIndexPage(
-            title="课程中心",
-            slug="courses",
-            intro="消防安全责任人、管理人、消控室值班操作人员轮训，实操培训与开学第一课。",
-        )
+        index = CourseIndexPage(**index_file())
         home.add_child(instance=index)
         index.save_revision().publish()
     return index

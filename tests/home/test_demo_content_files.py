@@ -202,3 +202,25 @@ def test_a_wrong_organisation_entry_is_reported_with_its_place(content, old, new
     text = refusal()
     assert "content/organisations.yaml" in text and f"({place})" in text
     assert message in text
+
+
+@pytest.mark.parametrize(
+    "file, old, new, place",
+    [
+        ("home.yaml", "kind: law", "kind: rule", "body[1].value.kind"),
+        ("home.yaml", "icp_number:", "icp:", "footer.icp"),
+        ("indexes.yaml", "  slug: handbooks\n", "", "handbooks.slug"),
+        ("indexes.yaml", "alerts:\n  title", "alerts:\n  colour: red\n  title", "alerts.colour"),
+    ],
+)
+def test_the_home_page_and_the_index_pages_are_checked_like_pages(content, file, old, new, place):
+    edit(content / file, old, new)
+    text = refusal()
+    assert f"content/{file}" in text and f"({place})" in text
+
+
+def test_the_home_page_and_its_footer_come_from_the_content_file(client):
+    call_command("load_demo")
+    page = client.get("/").content.decode()
+    assert "从这里开始" in page and "《中华人民共和国消防法》第十六条" in page
+    assert "青浦区消防救援局（示例）" in page

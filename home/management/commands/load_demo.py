@@ -64,11 +64,15 @@ def check_content_files():
 
     Raises ContentFileError naming the file and the place of the first problem.
     """
+    home_demo.home_file()
     organisations_demo.district_file()
     rows = quizzes_demo.bank_rows()
     quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
     courses = courses_demo.course_files(quiz_slugs=quizzes_demo.quiz_slugs())
     courses_demo.campaign_files(course_slugs={data["slug"] for _path, data in courses})
+    courses_demo.index_file()
+    handbooks_demo.index_file()
+    alerts_demo.index_file()
     handbooks = handbooks_demo.handbook_files()
     alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
 
