@@ -224,3 +224,25 @@ def test_the_home_page_and_its_footer_come_from_the_content_file(client):
     page = client.get("/").content.decode()
     assert "从这里开始" in page and "《中华人民共和国消防法》第十六条" in page
     assert "青浦区消防救援局（示例）" in page
+
+
+@pytest.mark.parametrize(
+    "old, new, place, message",
+    [
+        ("{user: staff,", "{user: nobody,", "enrolments[3].user", "“nobody”"),
+        ("course: e-bike-fire-safety,", "course: e-bikes,", "enrolments[3].course", "“e-bikes”"),
+        ("lessons: 1, days_ago: 3}", "lessons: 9, days_ago: 3}", "enrolments[3].lessons", "1 到 4"),
+        ("days_ago: 3}", "days_ago: -3}", "enrolments[3].days_ago", "0 到 3650"),
+        (
+            "campaign: first-lesson-2026-campaign",
+            "campaign: x",
+            "campaign_students.campaign",
+            "“x”",
+        ),
+        ("[6, 8, 5, 5, 7, 6, 4]", "[6, 800]", "campaign_students.class_sizes", "0 到 60"),
+    ],
+)
+def test_a_wrong_progress_entry_is_reported_with_its_place(content, old, new, place, message):
+    edit(content / "progress.yaml", old, new)
+    text = refusal()
+    assert "content/progress.yaml" in text and f"({place})" in text and message in text
