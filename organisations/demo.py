@@ -19,7 +19,7 @@ Kind = Organisation.Kind
 Sector = Organisation.Sector
 Role = Membership.Role
 
-# The volunteers' demo (volunteers/demo.py) and its tests name these teams; the file must have them.
+# content/volunteers.yaml and the volunteers' tests name these teams; the file must have them.
 TEAM_FIRE = "示例朱家角镇志愿消防队"
 TEAM_BLUE = "示例‘蓝朋友’消防科普志愿服务队"
 

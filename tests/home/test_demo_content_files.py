@@ -246,3 +246,27 @@ def test_a_wrong_progress_entry_is_reported_with_its_place(content, old, new, pl
     edit(content / "progress.yaml", old, new)
     text = refusal()
     assert "content/progress.yaml" in text and f"({place})" in text and message in text
+
+
+@pytest.mark.parametrize(
+    "old, new, place, message",
+    [
+        ("  hours: '3.0'\n", "  hours: '30'\n", "records[0].hours", "24"),
+        ("  kind: drill\n", "  kind: party\n", "records[0].kind", "party"),
+        ("  status: submitted\n", "  status: done\n", "records[7].status", "done"),
+        (
+            "{team: 示例朱家角镇志愿消防队, phone:",
+            "{team: 示例队, phone:",
+            "volunteers[0].team",
+            "示例队",
+        ),
+        ("course: extinguisher-and-hydrant", "course: x", "requirement.course", "“x”"),
+        ("  place: 示例放生桥居委\n", "", "records[0].place", "place"),
+    ],
+)
+def test_a_wrong_volunteer_record_is_refused_as_the_model_refuses_it(
+    content, old, new, place, message
+):
+    edit(content / "volunteers.yaml", old, new)
+    text = refusal()
+    assert "content/volunteers.yaml" in text and f"({place})" in text and message in text

@@ -75,6 +75,10 @@ def check_content_files():
         usernames={account["username"] for account in district["accounts"]},
         campaign_slugs={data["slug"] for _path, data in campaigns},
     )
+    volunteers_demo.volunteers_file(
+        team_names={team["name"] for team in district["volunteer_teams"]},
+        course_slugs={data["slug"] for _path, data in courses},
+    )
     courses_demo.index_file()
     handbooks_demo.index_file()
     alerts_demo.index_file()
