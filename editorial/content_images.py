@@ -13,6 +13,7 @@ from django.core.files.images import ImageFile
 from django.utils.translation import gettext as _
 
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 from wagtail.utils.file import hash_filelike
 
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp"}
@@ -44,7 +45,14 @@ def content_image(name):
         if existing is not None:
             return existing
         handle.seek(0)
-        image = Image(title=path.stem, file=ImageFile(handle, name=path.name))
+        image = Image(
+            title=path.stem, file=ImageFile(handle, name=path.name), collection=_root_collection()
+        )
         image._set_image_file_metadata()
         image.save()
     return image
+
+
+def _root_collection():
+    """Wagtail's root collection; made again if the database was flushed since migrating."""
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")

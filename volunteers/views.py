@@ -214,7 +214,8 @@ def team(request, visible, team_id):
             "requirements": requirements,
             "waiting": waiting,
             "series": series,
-            "chart": bar_chart(series, height=180, pad=24),
+            # A phone's width in SVG units, so the month and hour labels stay readable there.
+            "chart": bar_chart(series, width=360, height=200, pad=16),
             "status_labels": Status.LABELS,
             "settings_form": TeamSettingsForm(instance=settings),
             "required_course": settings.required_course,

@@ -102,3 +102,15 @@ def test_volunteer_logs_an_activity_the_coordinator_verifies_and_the_hours_show_
     screenshot("volunteer-district-1280")
     page.set_viewport_size({"width": 360, "height": 740})
     screenshot("volunteer-district-360")
+
+
+def test_the_team_page_on_a_phone_has_compact_cards_and_readable_chart_labels(page, demo):
+    sign_in(page, "volunteer_lead")
+    page.goto(f"/manage/volunteers/{demo.pk}/")
+    # The short figures of a member sit side by side: 本月, 本年 and 最近服务 share one line.
+    card = page.locator(".volunteer-members tbody tr").first
+    tops = [box["y"] for box in (c.bounding_box() for c in card.locator("td.cell--short").all())]
+    assert len(tops) == 3 and max(tops) - min(tops) < 2
+    # The month labels of the hours chart are at least 10 px tall as drawn on a 360 px screen.
+    label = page.locator(".volunteer-chart .chart__label").first
+    assert label.bounding_box()["height"] >= 10
