@@ -44,6 +44,7 @@ DOMAIN_TERMS = [
     "微型消防站",
     "开学第一课",
 ]
+_DOMAIN_TERMS = frozenset(DOMAIN_TERMS)
 for term in DOMAIN_TERMS:
     jieba.add_word(term, freq=200_000)
 
@@ -109,6 +110,10 @@ def query_word_groups(query, max_length):
             if word in STOP_WORDS or word in seen:
                 continue
             seen.add(word)
+            if word in _DOMAIN_TERMS:
+                # jieba never cuts these inside a text; 灭火 alone is not what 灭火器 asks for.
+                groups.append([word])
+                continue
             variants = [word] + [sub for sub in segment(word) if sub not in STOP_WORDS]
             groups.append(list(dict.fromkeys(variants)))
     return groups

@@ -45,8 +45,14 @@ def search_pages(groups):
         .specific()
         .search(query)[:MAX_RESULTS]
     )
-    # sorted() is stable: within a tier the backend's relevance order stays.
-    return sorted(found, key=_tier)
+    # Within a tier, pages whose title holds more of the words first; sorted() is stable, so the
+    # backend's relevance order decides the rest.
+    return sorted(found, key=lambda page: (_tier(page), -_title_hits(page, groups)))
+
+
+def _title_hits(page, groups):
+    title = page.title.lower()
+    return sum(any(word in title for word in group) for group in groups)
 
 
 def describe(results, groups):

@@ -173,3 +173,22 @@ def test_the_snippet_escapes_the_page_text(client, course):
     page = client.get("/search/", {"q": "灭火器"}).content.decode()
     assert "<b>粗" not in page
     assert "&lt;b&gt;粗" in page
+
+
+@pytest.mark.django_db
+def test_within_a_kind_a_title_holding_the_words_comes_first(client, course, extinguisher_page):
+    other = LessonPageFactory(
+        parent=course, title="第二课", slug="second", body=paragraph("<p>使用灭火器前先报警。</p>")
+    )
+    assert result_titles(client.get("/search/", {"q": "灭火器 使用"}))[1:] == [
+        extinguisher_page.title,
+        other.title,
+    ]
+
+
+@pytest.mark.django_db
+def test_a_trade_term_is_not_found_through_its_parts(client, course):
+    LessonPageFactory(
+        parent=course, title="第三课", slug="third", body=paragraph("<p>灭火毯的用法。</p>")
+    )
+    assert "第三课" not in result_titles(client.get("/search/", {"q": "灭火器"}))
