@@ -192,3 +192,17 @@ def test_a_trade_term_is_not_found_through_its_parts(client, course):
         parent=course, title="第三课", slug="third", body=paragraph("<p>灭火毯的用法。</p>")
     )
     assert "第三课" not in result_titles(client.get("/search/", {"q": "灭火器"}))
+
+
+@pytest.mark.django_db
+def test_courses_and_snippets_do_not_cost_a_query_per_result(
+    client, course, django_assert_max_num_queries
+):
+    for number in range(8):
+        LessonPageFactory(
+            parent=course, title=f"课{number}", slug=f"l{number}", body=paragraph(EXTINGUISHER_TEXT)
+        )
+    client.get("/search/", {"q": "保险销"})
+    with django_assert_max_num_queries(10):
+        response = client.get("/search/", {"q": "保险销"})
+    assert len(result_titles(response)) == 8
