@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -35,7 +36,7 @@ class ParagraphBlock(blocks.RichTextBlock):
 
     class Meta:
         icon = "pilcrow"
-        label = _("Text")
+        label = pgettext_lazy("content block", "Text")
         template = "editorial/blocks/paragraph.html"
         preview_value = "<p>发现火情，立即拨打 119 报警，并组织人员疏散。</p>"
 
@@ -43,7 +44,7 @@ class ParagraphBlock(blocks.RichTextBlock):
 class CaptionedImageBlock(blocks.StructBlock):
     """An image with a caption and the alternative text a screen reader needs."""
 
-    image = ImageChooserBlock(label=_("Image"))
+    image = ImageChooserBlock(label=pgettext_lazy("content block", "Image"))
     alt_text = blocks.CharBlock(
         label=_("Alternative text"),
         required=False,
@@ -71,7 +72,9 @@ class CalloutBlock(blocks.StructBlock):
         default="tip",
     )
     title = blocks.CharBlock(label=_("Title"), required=False, max_length=120)
-    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link", "ul"])
+    text = blocks.RichTextBlock(
+        label=pgettext_lazy("content block", "Text"), features=["bold", "italic", "link", "ul"]
+    )
     citation = blocks.CharBlock(
         label=_("Citation"),
         required=False,
@@ -97,7 +100,9 @@ class LinkCardBlock(blocks.StructBlock):
     """One card: a title, a line of text and a link to a page or an address."""
 
     title = blocks.CharBlock(label=_("Title"), max_length=60)
-    text = blocks.CharBlock(label=_("Text"), required=False, max_length=160)
+    text = blocks.CharBlock(
+        label=pgettext_lazy("content block", "Text"), required=False, max_length=160
+    )
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
     url = blocks.CharBlock(
         label=_("Or address"),

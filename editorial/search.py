@@ -17,6 +17,10 @@ class SegmentedSearchMixin:
     search_fields = [index.SearchField("segmented_search_text")]
 
     def segmented_search_text(self):
+        return segmented_text(self.search_plain_text())
+
+    def search_plain_text(self):
+        """The page's searchable text as readers see it (for result snippets)."""
         parts = []
         for name in self.segmented_search_sources:
             value = getattr(self, name, None)
@@ -27,4 +31,4 @@ class SegmentedSearchMixin:
                 parts.extend(stream_block.get_searchable_content(value))
             else:
                 parts.append(strip_tags(str(value)))
-        return segmented_text(" ".join(part for part in parts if part))
+        return " ".join(part.strip() for part in parts if part and part.strip())

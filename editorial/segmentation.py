@@ -44,6 +44,7 @@ DOMAIN_TERMS = [
     "微型消防站",
     "开学第一课",
 ]
+_DOMAIN_TERMS = frozenset(DOMAIN_TERMS)
 for term in DOMAIN_TERMS:
     jieba.add_word(term, freq=200_000)
 
@@ -95,8 +96,24 @@ def segmented_text(text):
     return " ".join(segment(text))
 
 
-def segmented_query(query, max_length):
-    """The query, cut to max_length characters and into words; empty when nothing searchable."""
-    words = [word for word in segment((query or "")[:max_length]) if word not in STOP_WORDS]
-    # Order kept, duplicates dropped, so the backend gets a short, stable query.
-    return " ".join(dict.fromkeys(words))
+def query_word_groups(query, max_length):
+    """The query as groups of words, one group for each word a reader typed.
+
+    A page must match every group (so a nonsense word finds nothing), and a group matches when
+    the page holds the word or one of the shorter words jieba finds inside it (灭火器: 灭火, 火器),
+    because the page's own text may have been cut at other places around it.
+    """
+    groups = []
+    seen = set()
+    for piece in jieba.cut((query or "")[:max_length]):
+        for word in _WORD.findall(piece.lower()):
+            if word in STOP_WORDS or word in seen:
+                continue
+            seen.add(word)
+            if word in _DOMAIN_TERMS:
+                # jieba never cuts these inside a text; 灭火 alone is not what 灭火器 asks for.
+                groups.append([word])
+                continue
+            variants = [word] + [sub for sub in segment(word) if sub not in STOP_WORDS]
+            groups.append(list(dict.fromkeys(variants)))
+    return groups

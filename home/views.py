@@ -2,16 +2,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from wagtail.models import Page
-
 from accounts.redirects import next_url_or
-from alerts.models import RiskAlertPage
-from editorial.segmentation import segmented_query
+from editorial.segmentation import query_word_groups
 
 from .context_processors import LARGE_TYPE_COOKIE
+from .search import describe, search_pages
 
 RESULTS_PER_PAGE = 10
 
@@ -20,19 +17,12 @@ def search(request):
     """Site-wide search over live public pages, with Chinese queries cut into words."""
     raw_query = request.GET.get("q", "")
     query = raw_query.strip()[: settings.SEARCH_QUERY_MAX_LENGTH]
-    words = segmented_query(query, settings.SEARCH_QUERY_MAX_LENGTH)
-    page_obj = None
-    if words:
-        # An expired risk alert answers 404 to the public, so it must not be offered here.
-        expired = RiskAlertPage.objects.filter(valid_to__lt=timezone.localdate()).values("pk")
-        results = (
-            Page.objects.live()
-            .public()
-            .exclude(pk__in=expired)
-            .specific()
-            .search(words, operator="or")
-        )
-        page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    groups = query_word_groups(query, settings.SEARCH_QUERY_MAX_LENGTH)
+    page_obj = results = None
+    if groups:
+        paginator = Paginator(search_pages(groups), RESULTS_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        results = describe(page_obj.object_list, groups)
     return render(
         request,
         "home/search.html",
@@ -40,6 +30,7 @@ def search(request):
             "query": query,
             "query_was_cut": len(raw_query.strip()) > settings.SEARCH_QUERY_MAX_LENGTH,
             "page_obj": page_obj,
+            "results": results,
         },
     )
 

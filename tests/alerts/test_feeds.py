@@ -71,3 +71,10 @@ def test_index_advertises_its_feeds(client, alerts):
     text = client.get("/alerts/").content.decode()
     assert '<link rel="alternate" type="application/rss+xml"' in text
     assert 'href="/alerts/feed/risks/"' in text
+
+
+@pytest.mark.django_db
+def test_feed_links_say_subscribe(client, alerts):
+    text = client.get("/alerts/").content.decode()
+    assert "订阅（RSS）" in text
+    assert "订阅（Atom）" in text

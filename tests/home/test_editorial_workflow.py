@@ -57,3 +57,17 @@ def test_editor_submits_and_reviewer_approves(client, demo):
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_APPROVED
     assert Page.objects.get(pk=demo.pk).specific.intro == "审核流程测试：新的首页介绍"
+
+
+@pytest.mark.django_db
+def test_the_reviewers_dashboard_shows_approve_as_a_button(client, demo):
+    client.force_login(User.objects.get(username="editor"))
+    client.post(f"/admin/pages/{demo.pk}/edit/", edit_form(demo, **{"action-submit": "1"}))
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(demo.pk))
+    client.force_login(User.objects.get(username="reviewer"))
+    page = client.get("/admin/").content.decode()
+    actions = page[page.index('class="actions review-actions"') :]
+    visible = actions[: actions.index('data-controller="w-dropdown"')]
+    approve_url = f"/admin/pages/workflow/action/{demo.pk}/approve/{state.current_task_state.pk}/"
+    assert f'data-workflow-action-url="{approve_url}"' in visible
+    assert ">批准</button>" in visible

@@ -124,3 +124,17 @@ def test_a_nul_character_in_the_url_or_a_form_is_a_400(client, home_page, method
     response = getattr(client, method)(path, data, headers={"accept-language": "zh-hans"})
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_home_page_title_does_not_repeat_the_site_name(client, home_page):
+    page = client.get("/").content.decode()
+    title = page[page.index("<title>") + 7 : page.index("</title>")].strip()
+    assert title == "消防安全学习平台"
+
+
+@pytest.mark.django_db
+def test_other_pages_are_followed_by_the_site_name(client, home_page):
+    page = client.get("/search/").content.decode()
+    title = page[page.index("<title>") + 7 : page.index("</title>")].strip()
+    assert title == "搜索 · 消防安全学习平台"
