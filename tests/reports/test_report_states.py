@@ -152,3 +152,15 @@ def test_remind_all_asks_to_confirm_with_the_count_first(client, small_district,
         sent = client.post(url, {"everyone": "1", "confirmed": "1"})
     assert sent.status_code == 302
     assert set(Notice.objects.values_list("user__name", flat=True)) == {"p3", "p8"}
+
+
+@pytest.mark.django_db
+def test_the_member_list_of_a_unit_links_to_its_reminders(client, small_district, coordinator_of):
+    town = coordinator_of(small_district["town_a"])
+    u1 = small_district["u1"]
+    members = get(client, town, f"/manage/organisations/{u1.pk}/members/").content.decode()
+    assert f'href="/reports/reminders/?organisation={u1.pk}" data-remind-link' in members
+    response = get(client, town, "/reports/reminders/", organisation=u1.pk)
+    assert response.status_code == 200
+    assert response.context["selection"].requirement == small_district["requirement"]
+    assert [row["name"] for row in response.context["page_obj"]] == ["p8"]
