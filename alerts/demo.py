@@ -28,10 +28,6 @@ from .models import (
     RiskAlertPage,
 )
 
-INDEX_INTRO = (
-    "火灾案例警示、隐患曝光和季节性风险提示。案例和曝光均为教学示例，"
-    "单位名称为虚构；请对照检查本单位是否存在同类隐患。"
-)
 CASE_TO_SEND = "xujing-group-rental-ebike-battery"
 CASE_PLACE_TYPES = ("群租房", "电动自行车集中停放充电场所")
 RISK_ALERT_TO_SEND = "winter-heating-2026"
@@ -85,6 +81,13 @@ def _page(model, data, handbooks):
     return page
 
 
+def index_file():
+    """案例警示's index fields from content/indexes.yaml, checked."""
+    path, data = content_files.index_spec("alerts")
+    content_files.page(AlertIndexPage, data, path=path, place=("alerts",))
+    return data
+
+
 def load():
     """Create what is missing; running it again changes nothing."""
     home = default_site_root()
@@ -93,12 +96,7 @@ def load():
     with transaction.atomic():
         index = AlertIndexPage.objects.first()
         if index is None:
-            index = AlertIndexPage(
-                title="案例警示",
-                slug="alerts",
-                intro=INDEX_INTRO,
-                search_description="火灾案例警示、隐患曝光与季节性风险提示（示例）。",
-            )
+            index = AlertIndexPage(**index_file())
             home.add_child(instance=index)
             index.save_revision().publish()
         existing = set(AlertPage.objects.values_list("slug", flat=True))

@@ -108,14 +108,17 @@ def load():
         carry_over_scores(course)
 
 
+def index_file():
+    """课程中心's fields from content/indexes.yaml, checked."""
+    path, data = content_files.index_spec("courses")
+    content_files.page(CourseIndexPage, data, path=path, place=("courses",))
+    return data
+
+
 def _course_index(home):
     index = CourseIndexPage.objects.first()
     if index is None:
-        index = CourseIndexPage(
-            title="课程中心",
-            slug="courses",
-            intro="消防安全责任人、管理人、消控室值班操作人员轮训，实操培训与开学第一课。",
-        )
+        index = CourseIndexPage(**index_file())
         home.add_child(instance=index)
         index.save_revision().publish()
     return index
@@ -164,22 +167,69 @@ def _requirements(courses, specs):
             )
 
 
-PROGRESS = [
-    # (username, course slug, lessons to complete (None = all), days ago)
-    ("responsible", "unit-responsible-persons", None, 345),
-    ("manager", "unit-responsible-persons", 2, 6),
-    ("operator", "control-room-operators", None, 400),
-    ("staff", "e-bike-fire-safety", 1, 3),
-    ("student", "first-lesson-autumn-2026", 2, 60),
-    ("teacher", "first-lesson-autumn-2026", None, 70),
-    ("volunteer", "extinguisher-and-hydrant", 2, 10),
-]
+def progress_file(courses=None, usernames=None, campaign_slugs=None):
+    """content/progress.yaml, checked; what it may name: `courses` ({slug: number of lessons}),
+    `usernames` (the demo accounts), `campaign_slugs`."""
+    path = content_files.content_dir() / "progress.yaml"
+    data = content_files.mapping(path, content_files.read(path))
+    for index, entry in enumerate(data.get("enrolments") or []):
+        place = ("enrolments", index)
+        content_files.mapping(path, entry, place)
+        unknown = sorted(set(entry) - {"user", "course", "lessons", "days_ago"})
+        if unknown:
+            raise ContentFileError(
+                path, _("Unknown key “%(key)s”.") % {"key": unknown[0]}, (*place, unknown[0])
+            )
+        if usernames is not None and entry.get("user") not in usernames:
+            raise ContentFileError(
+                path,
+                _("No demo account “%(name)s” in content/organisations.yaml.")
+                % {"name": entry.get("user")},
+                (*place, "user"),
+            )
+        if courses is not None and entry.get("course") not in courses:
+            raise ContentFileError(
+                path,
+                _("No course “%(slug)s” in content/courses/.") % {"slug": entry.get("course")},
+                (*place, "course"),
+            )
+        for key, low, high in (
+            ("lessons", 1, courses[entry["course"]] if courses else 1000),
+            ("days_ago", 0, 3650),
+        ):
+            value = entry.get(key)
+            if (value is not None or key == "days_ago") and (
+                not isinstance(value, int) or not low <= value <= high
+            ):
+                raise ContentFileError(
+                    path,
+                    _("“%(key)s” must be a whole number from %(low)s to %(high)s.")
+                    % {"key": key, "low": low, "high": high},
+                    (*place, key),
+                )
+    students = content_files.mapping(path, data.get("campaign_students"), ("campaign_students",))
+    if campaign_slugs is not None and students.get("campaign") not in campaign_slugs:
+        raise ContentFileError(
+            path,
+            _("No campaign “%(slug)s” in content/campaigns/.") % {"slug": students.get("campaign")},
+            ("campaign_students", "campaign"),
+        )
+    sizes = students.get("class_sizes")
+    if not isinstance(sizes, list) or not all(isinstance(n, int) and 0 <= n <= 60 for n in sizes):
+        raise ContentFileError(
+            path,
+            _("“%(key)s” must be a list of whole numbers from 0 to 60.") % {"key": "class_sizes"},
+            ("campaign_students", "class_sizes"),
+        )
+    return data
 
 
 def _progress(courses):
     User = get_user_model()
     now = timezone.now()
-    for username, slug, lesson_count, days_ago in PROGRESS:
+    for entry in progress_file()["enrolments"]:
+        username, slug, days_ago = entry["user"], entry["course"], entry["days_ago"]
+        lesson_count = entry.get("lessons")
         user = User.objects.filter(username=username).first()
         course = courses.get(slug)
         if (
@@ -196,10 +246,6 @@ def _progress(courses):
 
 
 CAMPAIGN_KEYS = ("course", "target")
-# The campaign whose classes get invented students, and how many per demo class (in the order of
-# organisations.demo.SCHOOLS' classes).
-CAMPAIGN_WITH_STUDENTS = "first-lesson-2026-campaign"
-CAMPAIGN_CLASS_SIZES = [6, 8, 5, 5, 7, 6, 4]
 
 
 def campaign_files(course_slugs=None):
@@ -244,16 +290,17 @@ def _campaign(index, course, data):
     )
     for klass in classes:
         services.ensure_class_join_code(klass)
-    if campaign.slug == CAMPAIGN_WITH_STUDENTS:
-        _campaign_students(classes, course, campaign.starts_on)
+    students = progress_file()["campaign_students"]
+    if campaign.slug == students["campaign"]:
+        _campaign_students(classes, course, campaign.starts_on, students["class_sizes"])
 
 
-def _campaign_students(classes, course, starts_on):
+def _campaign_students(classes, course, starts_on, class_sizes):
     """示例学生NN in the demo classes; most finish on a day of the window, some not yet."""
     joined = timezone.make_aware(datetime.combine(starts_on - timedelta(days=7), time(9)))
     lessons = list(course.get_lessons())
     number = 0
-    for klass, size in zip(classes, CAMPAIGN_CLASS_SIZES, strict=False):
+    for klass, size in zip(classes, class_sizes, strict=False):
         for seat in range(1, size + 1):
             number += 1
             user = ensure_user(f"demo-pupil-{number:02d}", f"示例学生{number:02d}")

@@ -116,6 +116,15 @@ def read_list(path):
     return data
 
 
+def index_spec(key):
+    """(path, data) of one index page's entry in content/indexes.yaml (课程中心, 检查手册 …)."""
+    path = content_dir() / "indexes.yaml"
+    data = mapping(path, read(path))
+    if not isinstance(data.get(key), dict):
+        raise ContentFileError(path, _("“%(key)s” is required.") % {"key": key}, (key,))
+    return path, data[key]
+
+
 def mapping(path, data, place=()):
     if not isinstance(data, dict):
         raise ContentFileError(path, _("Expected a mapping of field names to values."), place)

@@ -7,10 +7,12 @@ from editorial.demo import default_site_root
 
 from .models import HandbookIndexPage, HandbookPage
 
-INDEX_INTRO = (
-    "重点场所消防安全检查要点，供街镇、居村基层治理骨干开展检查指导，"
-    "也供单位的消防安全责任人、管理人自查。每本手册可打印或下载 PDF，带到现场逐项勾选。"
-)
+
+def index_file():
+    """检查手册's index fields from content/indexes.yaml, checked."""
+    path, data = content_files.index_spec("handbooks")
+    content_files.page(HandbookIndexPage, data, path=path, place=("handbooks",))
+    return data
 
 
 def handbook_files():
@@ -31,12 +33,7 @@ def load():
     with transaction.atomic():
         index = HandbookIndexPage.objects.first()
         if index is None:
-            index = HandbookIndexPage(
-                title="检查手册",
-                slug="handbooks",
-                intro=INDEX_INTRO,
-                search_description="大型商业综合体、养老机构、群租房等重点场所消防安全检查要点。",
-            )
+            index = HandbookIndexPage(**index_file())
             home.add_child(instance=index)
             index.save_revision().publish()
         existing = set(HandbookPage.objects.values_list("slug", flat=True))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
@@ -18,68 +19,14 @@ from wagtail.models import (
 )
 
 from accounts.demo import ensure_user
+from editorial import content_files
+from editorial.content_files import ContentFileError
 
 from .models import FooterSettings, HomePage
 
 EDITORS_GROUP = "内容编辑"
 REVIEWERS_GROUP = "内容审核"
 WORKFLOW_NAME = "审核后发布"
-
-HOME_BODY = [
-    {
-        "type": "link_cards",
-        "value": {
-            "heading": "从这里开始",
-            "cards": [
-                {
-                    "title": "课程中心",
-                    "text": "责任人、管理人、消控室值班操作人员培训与轮训",
-                    "url": "/courses/",
-                    "page": None,
-                },
-                {
-                    "title": "检查手册",
-                    "text": "重点场所消防安全检查要点",
-                    "url": "/handbooks/",
-                    "page": None,
-                },
-                {
-                    "title": "案例警示",
-                    "text": "火灾案例、隐患曝光与季节风险提示",
-                    "url": "/alerts/",
-                    "page": None,
-                },
-                {
-                    "title": "加入单位或班级",
-                    "text": "用协调员给的加入码登记",
-                    "url": "/join/",
-                    "page": None,
-                },
-            ],
-        },
-    },
-    {
-        "type": "callout",
-        "value": {
-            "kind": "law",
-            "title": "单位的主要负责人是本单位的消防安全责任人",
-            "text": "<p>机关、团体、企业、事业等单位应当落实消防安全责任制，制定本单位的消防安全制度、消防安全操作规程，制定灭火和应急疏散预案，组织进行有针对性的消防演练。</p>",
-            "citation": "《中华人民共和国消防法》第十六条",
-        },
-    },
-    {
-        "type": "heading",
-        "value": {"text": "手提式灭火器的使用方法", "level": "h2"},
-    },
-    {
-        "type": "paragraph",
-        "value": (
-            "<p>使用手提式干粉灭火器，记住“提、拔、握、压”：提起灭火器，站在上风方向，"
-            "拔掉保险销，一手握住喷管，另一手压下压把，对准火焰根部左右扫射，由近及远。"
-            "使用前看一眼压力表，指针在绿区为正常。</p>"
-        ),
-    },
-]
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 REVIEWER_PAGE_PERMISSIONS = [
@@ -113,21 +60,30 @@ def load():
     return home
 
 
+FOOTER_KEYS = ("organiser", "contact", "icp_number", "public_security_number")
+
+
+def home_file():
+    """The home page's fields and the footer from content/home.yaml, checked."""
+    path = content_files.content_dir() / "home.yaml"
+    data = content_files.mapping(path, content_files.read(path))
+    content_files.page(HomePage, data, path=path, extra=("footer",))
+    footer = content_files.mapping(path, data.get("footer"), ("footer",))
+    unknown = [key for key in footer if key not in FOOTER_KEYS]
+    if unknown:
+        raise ContentFileError(
+            path, _("Unknown key “%(key)s”.") % {"key": unknown[0]}, ("footer", unknown[0])
+        )
+    return data
+
+
 def _home_page():
     home = HomePage.objects.first()
     if home is None:
         _remove_wagtail_placeholder()
         root = tree_root()
-        home = HomePage(
-            title="消防安全学习平台",
-            slug="home",
-            intro=(
-                "面向青浦区社会单位、消控室值班人员、学校和基层治理骨干的"
-                "消防安全培训与宣传平台（示例站点）。"
-            ),
-            body=HOME_BODY,
-            search_description="消防安全培训课程、检查手册、案例警示与风险提示。",
-        )
+        fields = {key: value for key, value in home_file().items() if key != "footer"}
+        home = HomePage(**fields)
         root.add_child(instance=home)
         home.save_revision().publish()
     Site.objects.update_or_create(
@@ -136,7 +92,7 @@ def _home_page():
             "hostname": "localhost",
             "port": 80,
             "root_page": home,
-            "site_name": "消防安全学习平台",
+            "site_name": home.title,
         },
     )
     return home
@@ -165,14 +121,7 @@ def _remove_wagtail_placeholder():
 
 def _footer(home):
     site = Site.objects.get(is_default_site=True)
-    FooterSettings.objects.get_or_create(
-        site=site,
-        defaults={
-            "organiser": "青浦区消防救援局（示例）",
-            "contact": "咨询电话 021-00000000（示例）",
-            "icp_number": "沪ICP备00000000号-1（示例）",
-        },
-    )
+    FooterSettings.objects.get_or_create(site=site, defaults=home_file()["footer"])
 
 
 def _permissions(pairs):

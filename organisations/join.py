@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import JoinCode, Membership, generate_join_code
+from .models import JoinCode, Membership, Organisation, generate_join_code
 from .services import PROVEN_PHONE_ROLES
 
 # Wrong codes per address per window before /join/ answers 429: enough for typing mistakes,
@@ -51,8 +51,27 @@ class PhoneAlreadyRegistered(Exception):
     """The phone of a registration has an account by now: no second account is made."""
 
 
+# The roles a code may hand out where a narrower set than "any but 协调员" makes sense: a class's
+# code on the classroom wall is for its pupils and their teacher, never 消控室值班操作人员.
+CODE_ROLES_BY_KIND = {
+    Organisation.Kind.CLASS: [Membership.Role.STUDENT, Membership.Role.TEACHER],
+    Organisation.Kind.VOLUNTEER_TEAM: [Membership.Role.VOLUNTEER],
+}
+
+
+def code_roles(organisation):
+    """The roles a join code of this organisation may grant; never 协调员 (a code on a poster
+    must not hand out the right to see other people's data)."""
+    roles = CODE_ROLES_BY_KIND.get(organisation.kind)
+    if roles is None:
+        roles = [role for role in Membership.Role if role != Membership.Role.COORDINATOR]
+    return roles
+
+
 def create_join_code(organisation, role, created_by, expires_at=None):
     """A new active code for the organisation; retried on the rare clash with an existing code."""
+    if role not in code_roles(organisation):
+        raise ValueError(f"a join code of a {organisation.kind} cannot grant {role}")
     for _attempt in range(10):
         try:
             with transaction.atomic():

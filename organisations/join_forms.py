@@ -126,21 +126,17 @@ class JoinAsSignedInForm(forms.Form):
 class JoinCodeForm(forms.Form):
     """What a coordinator chooses for a new code: the role it grants and an optional expiry."""
 
-    # Never 协调员: a code on a poster must not hand out the right to see other people's data.
-    role = forms.ChoiceField(
-        label=_("Role granted"),
-        choices=[
-            (value, label)
-            for value, label in Membership.Role.choices
-            if value != Membership.Role.COORDINATOR
-        ],
-    )
+    role = forms.ChoiceField(label=_("Role granted"), choices=[])
     expires_on = forms.DateField(
         label=_("Valid until (optional)"),
         required=False,
         help_text=_("Leave empty for a code that works until you disable it."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]

@@ -346,7 +346,9 @@ def manage_join_codes(request, pk):
     """The codes of one organisation in the coordinator's scope, with a form for a new one."""
     organisation = get_visible_organisation_or_404(request.user, pk)
     default_role = DEFAULT_CODE_ROLES.get(organisation.kind, Membership.Role.STAFF)
-    form = JoinCodeForm(request.POST or None, initial={"role": default_role})
+    form = JoinCodeForm(
+        request.POST or None, initial={"role": default_role}, roles=join.code_roles(organisation)
+    )
     if request.method == "POST" and form.is_valid():
         join_code = join.create_join_code(
             organisation,

@@ -1,249 +1,132 @@
-"""Demo volunteer service: the two 示例 teams with members, records in every state, a requirement."""
+"""Demo volunteer service from content/volunteers.yaml: the two 示例 teams' members, records in
+every state, the fire team's course requirement and who has finished it."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.demo import ensure_user
 from courses.models import CoursePage, TrainingRequirement
-from organisations.demo import TEAM_BLUE, TEAM_FIRE
+from editorial import content_files
+from editorial.content_files import ContentFileError
 from organisations.models import Membership, Organisation
 
 from .models import ServiceRecord
 
-Kind = ServiceRecord.Kind
-Status = ServiceRecord.Status
-REQUIRED_COURSE = "extinguisher-and-hydrant"
+RECORD_KEYS = {"user", "team", "days_ago", "kind", "hours", "place", "description", "status"}
 
-# Invented volunteers (phones in a range no other demo uses): (team, login/phone, name)
-EXTRA_VOLUNTEERS = [
-    (TEAM_FIRE, "13812350001", "示例陆志刚"),
-    (TEAM_FIRE, "13812350002", "示例沈佳怡"),
-    (TEAM_FIRE, "13812350003", "示例顾建华"),
-    (TEAM_BLUE, "13812350004", "示例蒋雨萱"),
-    (TEAM_BLUE, "13812350005", "示例许文博"),
-    (TEAM_BLUE, "13812350006", "示例潘晓燕"),
-]
 
-# (login, team, days ago, kind, hours, place, what was done, status, reason for rejecting).
-# The description tells the records apart, so running the loader on another day adds nothing.
-RECORDS = [
-    (
-        "volunteer_lead",
-        TEAM_FIRE,
-        100,
-        Kind.DRILL,
-        "3.0",
-        "示例放生桥居委",
-        "示例：组织居民疏散演练",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "volunteer",
-        TEAM_FIRE,
-        100,
-        Kind.DRILL,
-        "3.0",
-        "示例放生桥居委",
-        "示例：参加居民疏散演练",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "13812350001",
-        TEAM_FIRE,
-        70,
-        Kind.HAZARDS,
-        "2.5",
-        "示例沈巷村自建出租房",
-        "示例：协助排查电动自行车违规充电",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "13812350002",
-        TEAM_FIRE,
-        45,
-        Kind.PUBLICITY,
-        "2.0",
-        "示例朱家角商业广场",
-        "示例：商场消防宣传摆摊",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "13812350003",
-        TEAM_FIRE,
-        40,
-        Kind.RESCUE_SKILLS,
-        "4.0",
-        "示例镇消防站",
-        "示例：灭火器与室内消火栓操作训练",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "volunteer",
-        TEAM_FIRE,
-        20,
-        Kind.PUBLICITY,
-        "2.0",
-        "示例放生桥居委",
-        "示例：楼道堆物宣传",
-        Status.REJECTED,
-        "示例：日期与签到表不符，请核对后重新登记",
-    ),
-    (
-        "volunteer",
-        TEAM_FIRE,
-        12,
-        Kind.HAZARDS,
-        "1.5",
-        "示例放生桥群租房",
-        "示例：群租房隐患回访",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "volunteer",
-        TEAM_FIRE,
-        3,
-        Kind.PUBLICITY,
-        "2.0",
-        "示例朱家角古镇客栈",
-        "示例：客栈员工消防常识讲解",
-        Status.SUBMITTED,
-        "",
-    ),
-    (
-        "13812350001",
-        TEAM_FIRE,
-        2,
-        Kind.CULTURE,
-        "1.0",
-        "示例朱家角小学",
-        "示例：消防主题手抄报展",
-        Status.SUBMITTED,
-        "",
-    ),
-    (
-        "示例董浩",
-        TEAM_FIRE,
-        30,
-        Kind.DRILL,
-        "2.0",
-        "示例城隍庙",
-        "示例：宗教场所初起火灾处置演练",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "13812350004",
-        TEAM_BLUE,
-        90,
-        Kind.PUBLICITY,
-        "3.0",
-        "示例夏阳中学",
-        "示例：“蓝朋友”进校园科普讲解",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "13812350005",
-        TEAM_BLUE,
-        60,
-        Kind.CULTURE,
-        "2.0",
-        "示例东湖商业街",
-        "示例：消防文化展板巡展",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "13812350006",
-        TEAM_BLUE,
-        25,
-        Kind.PUBLICITY,
-        "1.5",
-        "示例华新长者照护之家",
-        "示例：老年人用电安全讲解",
-        Status.VERIFIED,
-        "",
-    ),
-    (
-        "13812350004",
-        TEAM_BLUE,
-        8,
-        Kind.OTHER,
-        "1.0",
-        "示例香花居委",
-        "示例：协助社区消防站开放日",
-        Status.REJECTED,
-        "示例：请补充活动照片",
-    ),
-    (
-        "13812350005",
-        TEAM_BLUE,
-        1,
-        Kind.PUBLICITY,
-        "2.0",
-        "示例徐泾中学",
-        "示例：“蓝朋友”科普讲解员试讲",
-        Status.SUBMITTED,
-        "",
-    ),
-]
+def volunteers_file(team_names=None, course_slugs=None):
+    """content/volunteers.yaml, checked: each record as ServiceRecord's own validation sees it."""
+    path = content_files.content_dir() / "volunteers.yaml"
+    data = content_files.mapping(path, content_files.read(path))
+    requirement = content_files.mapping(path, data.get("requirement"), ("requirement",))
+    if course_slugs is not None and requirement.get("course") not in course_slugs:
+        raise ContentFileError(
+            path,
+            _("No course “%(slug)s” in content/courses/.") % {"slug": requirement.get("course")},
+            ("requirement", "course"),
+        )
+    for section in ("volunteers", "trained", "records"):
+        if not isinstance(data.get(section), list):
+            raise ContentFileError(path, _("“%(key)s” is required.") % {"key": section}, (section,))
+    entries = [(("requirement",), requirement)]
+    entries += [((key, i), e) for key in ("volunteers", "records") for i, e in enumerate(data[key])]
+    for place, entry in entries:
+        content_files.mapping(path, entry, place)
+        if team_names is not None and entry.get("team") not in team_names:
+            raise ContentFileError(
+                path,
+                _("No volunteer team “%(name)s” in content/organisations.yaml.")
+                % {"name": entry.get("team")},
+                (*place, "team"),
+            )
+    for index, entry in enumerate(data["records"]):
+        place = ("records", index)
+        unknown = sorted(set(entry) - RECORD_KEYS - {"reject_reason"})
+        missing = sorted(RECORD_KEYS - set(entry))
+        if unknown or missing:
+            key = (unknown or missing)[0]
+            message = _("Unknown key “%(key)s”.") if unknown else _("“%(key)s” is required.")
+            raise ContentFileError(path, message % {"key": key}, (*place, key))
+        record = _record(entry, volunteer=None, team=None)
+        try:
+            record.full_clean(exclude=["volunteer", "team", "submitted_by", "verified_by"])
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise ContentFileError(path, " ".join(messages), (*place, name)) from error
+    return data
+
+
+def _record(entry, *, volunteer, team, lead=None):
+    decided = entry["status"] != ServiceRecord.Status.SUBMITTED
+    try:
+        hours = Decimal(str(entry["hours"]))
+    except InvalidOperation:
+        hours = entry["hours"]  # full_clean says what is wrong with it
+    return ServiceRecord(
+        volunteer=volunteer,
+        team=team,
+        date=timezone.localdate() - timedelta(days=entry["days_ago"]),
+        kind=entry["kind"],
+        hours=hours,
+        place=entry["place"],
+        description=entry["description"],
+        status=entry["status"],
+        reject_reason=entry.get("reject_reason", ""),
+        submitted_by=volunteer,
+        verified_by=lead if decided else None,
+        verified_at=timezone.now() if decided else None,
+    )
 
 
 def load():
     """Create what is missing; running it again changes nothing."""
+    data = volunteers_file()
     with transaction.atomic():
         teams = {
-            name: Organisation.objects.filter(
-                name=name, kind=Organisation.Kind.VOLUNTEER_TEAM
-            ).first()
-            for name in (TEAM_FIRE, TEAM_BLUE)
+            team.name: team
+            for team in Organisation.objects.filter(kind=Organisation.Kind.VOLUNTEER_TEAM)
         }
-        if not all(teams.values()):
+        requirement = data["requirement"]
+        if requirement["team"] not in teams:
             return
-        for team_name, phone, name in EXTRA_VOLUNTEERS:
-            user = ensure_user(phone, name, phone=phone)
+        for entry in data["volunteers"]:
+            user = ensure_user(entry["phone"], entry["name"], phone=entry["phone"])
             Membership.objects.current().get_or_create(
-                user=user, organisation=teams[team_name], role=Membership.Role.VOLUNTEER
+                user=user, organisation=teams[entry["team"]], role=Membership.Role.VOLUNTEER
             )
-        _requirement(teams[TEAM_FIRE])
-        _trained()
-        _records(teams)
+        _requirement(teams[requirement["team"]], requirement)
+        _trained(requirement["course"], data["trained"])
+        _records(teams, data["records"])
 
 
-def _requirement(team):
-    course = CoursePage.objects.filter(slug=REQUIRED_COURSE).first()
+def _requirement(team, requirement):
+    course = CoursePage.objects.filter(slug=requirement["course"]).first()
     if course is None:
         return
     TrainingRequirement.objects.get_or_create(
         course=course,
         organisation=team,
-        defaults={"roles": [Membership.Role.VOLUNTEER], "due_date": date(2027, 3, 31)},
+        defaults={"roles": [Membership.Role.VOLUNTEER], "due_date": requirement["due_date"]},
     )
 
 
-# Volunteers who finished the required course, so the roll-up has trained members: (login, days ago)
-TRAINED = [("volunteer_lead", 60), ("13812350003", 45)]
-
-
-def _trained():
+def _trained(slug, trained):
     """Complete the required course for a few volunteers who have not started it."""
     from courses import services as course_services
     from courses.models import Enrolment
 
-    course = CoursePage.objects.filter(slug=REQUIRED_COURSE).first()
+    course = CoursePage.objects.filter(slug=slug).first()
     if course is None:
         return
-    for login, days_ago in TRAINED:
+    for entry in trained:
+        login, days_ago = entry["user"], entry["days_ago"]
         user = _person(login)
         if user is None or Enrolment.objects.filter(user=user, course=course).exists():
             continue
@@ -258,32 +141,17 @@ def _person(login):
     return User.objects.filter(username=login).first() or User.objects.filter(name=login).first()
 
 
-def _records(teams):
+def _records(teams, records):
     lead = _person("volunteer_lead")
-    today = timezone.localdate()
-    now = timezone.now()
-    for login, team_name, days_ago, kind, hours, place, what, status, reason in RECORDS:
-        volunteer = _person(login)
-        team = teams[team_name]
+    for entry in records:
+        volunteer = _person(entry["user"])
+        team = teams.get(entry["team"])
         if (
             volunteer is None
+            or team is None
             or ServiceRecord.objects.filter(
-                volunteer=volunteer, team=team, description=what
+                volunteer=volunteer, team=team, description=entry["description"]
             ).exists()
         ):
             continue
-        decided = status != Status.SUBMITTED
-        ServiceRecord.objects.create(
-            volunteer=volunteer,
-            team=team,
-            date=today - timedelta(days=days_ago),
-            kind=kind,
-            hours=Decimal(hours),
-            place=place,
-            description=what,
-            status=status,
-            reject_reason=reason,
-            submitted_by=volunteer,
-            verified_by=lead if decided else None,
-            verified_at=now if decided else None,
-        )
+        _record(entry, volunteer=volunteer, team=team, lead=lead).save()

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from config.ids import IdChoiceField, IdMultipleChoiceField
 from courses.models import CoursePage
 
-from .models import ServiceRecord, TeamSettings
+from .models import HOURS_STEP, MAX_HOURS_PER_DAY, ServiceRecord, TeamSettings
+
+HOURS_INPUT = {"step": str(HOURS_STEP), "min": str(HOURS_STEP), "max": str(MAX_HOURS_PER_DAY)}
 
 
 def clean_activity_date(value):
@@ -34,7 +36,7 @@ class ActivityForm(forms.ModelForm):
         field_classes = {"team": IdChoiceField}
         widgets = {
             "date": DateInput(),
-            "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
+            "hours": forms.NumberInput(attrs=HOURS_INPUT),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -43,6 +45,8 @@ class ActivityForm(forms.ModelForm):
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if not self.instance.pk:
+            self.fields["date"].initial = timezone.localdate()
         if self.instance.pk:
             # The team of a logged record stays: the coordinator who checks it is that team's.
             del self.fields["team"]
@@ -66,7 +70,7 @@ class GroupActivityForm(forms.Form):
         max_digits=4,
         decimal_places=1,
         validators=ServiceRecord._meta.get_field("hours").validators,
-        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
+        widget=forms.NumberInput(attrs=HOURS_INPUT),
     )
     place = forms.CharField(label=_("place"), max_length=120)
     description = forms.CharField(
@@ -78,6 +82,7 @@ class GroupActivityForm(forms.Form):
         self.fields["members"].queryset = members
         self.fields["members"].label_from_instance = lambda user: user.name or user.username
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["date"].initial = timezone.localdate()
 
     def clean_date(self):
         return clean_activity_date(self.cleaned_data["date"])

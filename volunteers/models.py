@@ -5,6 +5,7 @@ from django.core.validators import (
     FileExtensionValidator,
     MaxValueValidator,
     MinValueValidator,
+    StepValueValidator,
 )
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -19,6 +20,8 @@ from .photos import PrivatePhotoField
 from .validators import validate_photo_size
 
 MAX_HOURS_PER_DAY = 24
+# Hours are logged in half hours, as volunteer-service records are kept (the form steps by it too).
+HOURS_STEP = Decimal("0.5")
 
 
 def valid_completions(now=None):
@@ -91,7 +94,10 @@ class ServiceRecord(models.Model):
         decimal_places=1,
         validators=[
             MinValueValidator(
-                Decimal("0.1"), message=_("Hours must be more than 0 (for example 1.5).")
+                HOURS_STEP, message=_("Hours must be at least half an hour (for example 1.5).")
+            ),
+            StepValueValidator(
+                HOURS_STEP, message=_("Hours go in half hours: for example 1, 1.5 or 2.")
             ),
             MaxValueValidator(
                 MAX_HOURS_PER_DAY, message=_("One activity cannot last more than 24 hours.")

@@ -276,6 +276,8 @@ def test_public_board_shows_counts_and_rates_per_school_and_never_names(client, 
     for name in ("王小明", "李小红", "张小刚", "赵小雨", "钱小杰", "孙小雪"):
         assert name not in html
     assert "75%" in html
+    # One figure, one name: the share of registered pupils who finished is 完成率 everywhere.
+    assert html.count("完成率") == 2 and "参与率" not in html
 
 
 def test_public_board_is_a_fixed_few_queries_and_cached_for_a_minute(
@@ -522,6 +524,8 @@ def test_teacher_overview_shows_their_class_only(client, pupils, campaign, teach
         ("三年级（2）班", 3, 2)
     ]
     assert response.context["days_total"] == 2
+    html = response.content.decode()
+    assert html.count("完成率") == 2 and "参与率" not in html
     assert client.get(overview_url(campaign, school=schools["school"].pk)).status_code == 404
 
 

@@ -169,3 +169,104 @@ def test_a_content_picture_becomes_one_wagtail_image_however_often_the_demo_load
         if lesson.kind == "reading":
             (picture,) = [b.value for b in lesson.body if b.block_type == "image"]
             assert picture["image"].width == 1440 and picture["alt_text"], lesson.slug
+
+
+@pytest.mark.parametrize(
+    "old, new, place, message",
+    [
+        ("kind: town", "kind: township", "towns[3].kind", "“township”"),
+        ("sector: commerce", "sector: shops", "units[0].sector", "“shops”"),
+        (
+            "at: 朱家角镇, name: 示例朱家角商业广场",
+            "at: 朱家镇, name: 示例朱家角商业广场",
+            "units[0].at",
+            "朱家镇",
+        ),
+        (
+            "name: 示例张伟, role: staff}",
+            "name: 示例张伟, role: boss}",
+            "members[0].role",
+            "“boss”",
+        ),
+        ("- username: district", "- user: district", "accounts[0].user", "“user”"),
+        (
+            "name: 示例朱家角镇志愿消防队",
+            "name: 示例志愿消防队",
+            "volunteer_teams",
+            "示例朱家角镇志愿消防队",
+        ),
+    ],
+)
+def test_a_wrong_organisation_entry_is_reported_with_its_place(content, old, new, place, message):
+    edit(content / "organisations.yaml", old, new)
+    text = refusal()
+    assert "content/organisations.yaml" in text and f"({place})" in text
+    assert message in text
+
+
+@pytest.mark.parametrize(
+    "file, old, new, place",
+    [
+        ("home.yaml", "kind: law", "kind: rule", "body[1].value.kind"),
+        ("home.yaml", "icp_number:", "icp:", "footer.icp"),
+        ("indexes.yaml", "  slug: handbooks\n", "", "handbooks.slug"),
+        ("indexes.yaml", "alerts:\n  title", "alerts:\n  colour: red\n  title", "alerts.colour"),
+    ],
+)
+def test_the_home_page_and_the_index_pages_are_checked_like_pages(content, file, old, new, place):
+    edit(content / file, old, new)
+    text = refusal()
+    assert f"content/{file}" in text and f"({place})" in text
+
+
+def test_the_home_page_and_its_footer_come_from_the_content_file(client):
+    call_command("load_demo")
+    page = client.get("/").content.decode()
+    assert "从这里开始" in page and "《中华人民共和国消防法》第十六条" in page
+    assert "青浦区消防救援局（示例）" in page
+
+
+@pytest.mark.parametrize(
+    "old, new, place, message",
+    [
+        ("{user: staff,", "{user: nobody,", "enrolments[3].user", "“nobody”"),
+        ("course: e-bike-fire-safety,", "course: e-bikes,", "enrolments[3].course", "“e-bikes”"),
+        ("lessons: 1, days_ago: 3}", "lessons: 9, days_ago: 3}", "enrolments[3].lessons", "1 到 4"),
+        ("days_ago: 3}", "days_ago: -3}", "enrolments[3].days_ago", "0 到 3650"),
+        (
+            "campaign: first-lesson-2026-campaign",
+            "campaign: x",
+            "campaign_students.campaign",
+            "“x”",
+        ),
+        ("[6, 8, 5, 5, 7, 6, 4]", "[6, 800]", "campaign_students.class_sizes", "0 到 60"),
+    ],
+)
+def test_a_wrong_progress_entry_is_reported_with_its_place(content, old, new, place, message):
+    edit(content / "progress.yaml", old, new)
+    text = refusal()
+    assert "content/progress.yaml" in text and f"({place})" in text and message in text
+
+
+@pytest.mark.parametrize(
+    "old, new, place, message",
+    [
+        ("  hours: '3.0'\n", "  hours: '30'\n", "records[0].hours", "24"),
+        ("  kind: drill\n", "  kind: party\n", "records[0].kind", "party"),
+        ("  status: submitted\n", "  status: done\n", "records[7].status", "done"),
+        (
+            "{team: 示例朱家角镇志愿消防队, phone:",
+            "{team: 示例队, phone:",
+            "volunteers[0].team",
+            "示例队",
+        ),
+        ("course: extinguisher-and-hydrant", "course: x", "requirement.course", "“x”"),
+        ("  place: 示例放生桥居委\n", "", "records[0].place", "place"),
+    ],
+)
+def test_a_wrong_volunteer_record_is_refused_as_the_model_refuses_it(
+    content, old, new, place, message
+):
+    edit(content / "volunteers.yaml", old, new)
+    text = refusal()
+    assert "content/volunteers.yaml" in text and f"({place})" in text and message in text

@@ -67,6 +67,18 @@ def test_bad_code_settings_are_form_errors(client, tree, town_coordinator, data)
     assert not JoinCode.objects.exists()
 
 
+@pytest.mark.parametrize("role", ["operator", "responsible", "staff", "cadre"])
+def test_a_class_code_grants_only_student_or_teacher(client, tree, town_coordinator, role):
+    client.force_login(town_coordinator)
+    page = client.get(codes_url(tree["class"])).content.decode()
+    assert 'value="student"' in page and 'value="teacher"' in page
+    assert f'value="{role}"' not in page
+    response = client.post(codes_url(tree["class"]), {"role": role})
+    assert response.status_code == 200 and "field__error" in response.content.decode()
+    assert not JoinCode.objects.exists()
+    assert client.post(codes_url(tree["class"]), {"role": "teacher"}).status_code == 302
+
+
 def test_rotating_disables_the_old_code_and_makes_a_new_one(client, tree, town_coordinator):
     old = JoinCodeFactory(organisation=tree["unit"], role="manager")
     client.force_login(town_coordinator)

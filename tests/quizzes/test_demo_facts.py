@@ -9,7 +9,6 @@ import re
 import pytest
 
 from editorial.content_files import content_dir, read
-from home.demo import HOME_BODY
 from quizzes.demo import bank_rows
 
 QUESTIONS = [row.as_data() for row in bank_rows()]
@@ -32,7 +31,6 @@ def chunks():
     """Every text leaf of the demo content, a question counting as one chunk."""
     for path in sorted(content_dir().rglob("*.yaml")):
         yield from strings(read(path))
-    yield from strings(HOME_BODY)
     for item in QUESTIONS:
         yield "\n".join([item["stem"], *item["choices"], item["explanation"]])
 

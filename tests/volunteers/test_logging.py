@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from volunteers.models import ServiceRecord
@@ -38,13 +39,32 @@ def test_volunteer_logs_an_activity_that_waits_for_verification(client, teams):
     assert "待核实" in page
 
 
-@pytest.mark.parametrize("hours", ["0", "-1", "24.5", "abc"])
+@pytest.mark.parametrize("hours", ["0", "-1", "24.5", "abc", "0.1", "1.2", "2.25"])
 def test_impossible_hours_are_a_form_error(client, teams, hours):
     client.force_login(teams["vol_a"])
     response = client.post("/volunteer/log/", form_data(teams["a"], hours=hours))
     assert response.status_code == 200
     assert response.context["form"].errors["hours"]
     assert not ServiceRecord.objects.exists()
+
+
+def test_hours_are_in_half_hours_in_the_form_and_in_the_model(client, teams):
+    client.force_login(teams["vol_a"])
+    page = client.get("/volunteer/log/").content.decode()
+    assert 'step="0.5"' in page and 'min="0.5"' in page
+    response = client.post("/volunteer/log/", form_data(teams["a"], hours="1.2"))
+    assert "半小时" in response.context["form"].errors["hours"][0]
+    saved = record(teams["vol_a"], teams["a"], hours=Decimal("1.5"))
+    saved.full_clean()
+    saved.hours = Decimal("1.2")
+    with pytest.raises(ValidationError):
+        saved.full_clean()
+
+
+def test_the_activity_date_starts_at_today(client, teams):
+    client.force_login(teams["vol_a"])
+    page = client.get("/volunteer/log/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
 
 
 def test_more_than_24_hours_in_one_day_for_one_person_is_refused(client, teams):

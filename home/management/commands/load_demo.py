@@ -64,10 +64,24 @@ def check_content_files():
 
     Raises ContentFileError naming the file and the place of the first problem.
     """
+    home_demo.home_file()
     rows = quizzes_demo.bank_rows()
     quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
+    district = organisations_demo.district_file()
     courses = courses_demo.course_files(quiz_slugs=quizzes_demo.quiz_slugs())
-    courses_demo.campaign_files(course_slugs={data["slug"] for _path, data in courses})
+    campaigns = courses_demo.campaign_files(course_slugs={data["slug"] for _path, data in courses})
+    courses_demo.progress_file(
+        courses={data["slug"]: len(data["lessons"]) for _path, data in courses},
+        usernames={account["username"] for account in district["accounts"]},
+        campaign_slugs={data["slug"] for _path, data in campaigns},
+    )
+    volunteers_demo.volunteers_file(
+        team_names={team["name"] for team in district["volunteer_teams"]},
+        course_slugs={data["slug"] for _path, data in courses},
+    )
+    courses_demo.index_file()
+    handbooks_demo.index_file()
+    alerts_demo.index_file()
     handbooks = handbooks_demo.handbook_files()
     alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
 
