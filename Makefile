@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint contracts format messages demo serve clean restore-check
+.PHONY: run test axe lint contracts format messages demo serve clean restore-check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,15 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: $(VENV)/.dev lint contracts messages
+# axe-core for the browser tests' accessibility checks, pinned by tests/e2e/package-lock.json.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --silent
+	touch $@
+
+axe: $(AXE)
+
+test: $(VENV)/.dev lint contracts messages $(AXE)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "*** chromium not found at $(CHROMIUM): the browser tests (tests/e2e) will be SKIPPED."; \
@@ -60,4 +68,4 @@ restore-check: $(VENV)/.runtime
 	$(PY) deploy/restore_check.py $(if $(filter postgres%,$(DATABASE_URL)),--source $(DATABASE_URL),--demo)
 
 clean:
-	rm -rf $(VENV) static test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) static test-artifacts .pytest_cache .ruff_cache tests/e2e/node_modules

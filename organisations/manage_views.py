@@ -4,13 +4,14 @@ Every organisation or membership is looked up through the scope, so one outside 
 whether it comes from the URL or from a POSTed id.
 """
 
+from collections import defaultdict
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -127,6 +128,32 @@ def _search(memberships, query):
     return memberships.filter(Q(user__name__icontains=query) | Q(number=query))
 
 
+def _one_row_per_person(memberships):
+    """The first of each person's memberships in an organisation: a second role is not a row."""
+    firsts = (
+        memberships.order_by()
+        .values("user_id", "organisation_id")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    return memberships.filter(pk__in=firsts)
+
+
+def _attach_roles(page_obj, memberships):
+    """Each row's roles in its organisation, for the people on this page (one query)."""
+    rows = list(page_obj)
+    if not rows:
+        return
+    together = defaultdict(list)
+    for other in memberships.filter(
+        user_id__in={row.user_id for row in rows},
+        organisation_id__in={row.organisation_id for row in rows},
+    ).order_by("pk"):
+        together[other.user_id, other.organisation_id].append(other)
+    for row in rows:
+        row.roles_here = together[row.user_id, row.organisation_id] or [row]
+
+
 @coordinator_required
 def member_list(request, visible, pk):
     """Members of an organisation (and optionally its subtree): search, filters, 50 a page."""
@@ -143,12 +170,14 @@ def member_list(request, visible, pk):
     if filters.get("q"):
         memberships = _search(memberships, filters["q"].strip())
     under_authority = people_under_authority(request.user, visible)
-    memberships = (
-        memberships.select_related("user", "organisation")
+    rows = (
+        _one_row_per_person(memberships)
+        .select_related("user", "organisation")
         .annotate(may_manage=Exists(under_authority.filter(pk=OuterRef("user_id"))))
         .order_by("organisation__path", "user__name", "pk")
     )
-    page_obj = _page(request, memberships)
+    page_obj = _page(request, rows)
+    _attach_roles(page_obj, memberships)
     full_phone_ids = full_phone_organisation_ids(request.user)
     for membership in page_obj:
         membership.phone_shown = _phone_shown(request.user, membership, full_phone_ids)

@@ -16,7 +16,7 @@ from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
 from organisations.scope import visible_organisations
 
-from .rollup import STATUSES, Filters, top_organisations
+from .rollup import STATUSES, Filters, rollup, top_organisations, totals
 
 # No training was recorded before the platform: and renewal arithmetic (as_of minus N months)
 # must stay inside the calendar, which 0001-01-01 does not.
@@ -38,6 +38,21 @@ def requirements_for(user, visible):
             for root in roots
         )
     ]
+
+
+def requirement_that_matters(requirements, visible):
+    """Where the report opens: the current requirement with people still to finish.
+
+    Current means not yet past its due date (soonest first), then past ones; one finished by
+    everyone leaves the coordinator nothing to do and is the fallback only when all are.
+    """
+    today = timezone.localdate()
+    current_first = sorted(requirements, key=lambda r: (r.due_date < today, r.due_date, r.pk))
+    for requirement in current_first:
+        total = totals(rollup(requirement, visible, None))
+        if total.completed < total.required:
+            return requirement
+    return requirements[0]
 
 
 @dataclass
@@ -90,7 +105,7 @@ def selection_for(user, params):
         if selection.requirement is None:
             raise Http404
     elif requirements:
-        selection.requirement = requirements[0]
+        selection.requirement = requirement_that_matters(requirements, visible)
 
     organisation_id = params.get("organisation")
     if organisation_id:

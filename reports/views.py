@@ -192,15 +192,41 @@ def reminders(request):
     if selection.requirement is None or selection.organisation is None:
         return render(request, "reports/report.html", _context(selection))
     if selection.filters.status not in ("overdue", "expiring"):
-        selection.filters.status = "overdue"
+        selection.filters.status = _first_tab_with_people(selection)
     rows = _people_of(selection)
     if request.method == "POST":
+        if _needs_confirmation(request):
+            count = rows.count()
+            if count <= MAX_RECIPIENTS:
+                context = _context(selection)
+                context.update(
+                    people_count=count,
+                    ancestors=_breadcrumbs(selection),
+                    status_label=_("Overdue")
+                    if selection.filters.status == "overdue"
+                    else _("Expiring within 30 days"),
+                )
+                return render(request, "reports/reminders_confirm.html", context)
         _remind(request, selection, rows)
         return redirect(f"{request.path}?{selection.query()}")
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     context = _context(selection)
     context.update(page_obj=page, ancestors=_breadcrumbs(selection), people_count=rows.count())
     return render(request, "reports/reminders.html", context)
+
+
+def _first_tab_with_people(selection):
+    """Overdue, unless nobody is and someone is expiring: never open on an empty tab."""
+    selection.filters.status = "overdue"
+    if _people_of(selection).count():
+        return "overdue"
+    selection.filters.status = "expiring"
+    return "expiring" if _people_of(selection).count() else "overdue"
+
+
+def _needs_confirmation(request):
+    """ "Remind all N" asks first (a page of its own, so it works without JavaScript)."""
+    return request.POST.get("everyone") == "1" and request.POST.get("confirmed") != "1"
 
 
 def _remind(request, selection, rows):

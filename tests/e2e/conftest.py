@@ -64,3 +64,34 @@ def screenshot(page):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+# axe-core comes from the npm registry through tests/e2e/package-lock.json (`make test` runs
+# `npm ci` here): never from a CDN at run time.
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make axe` (npm ci --prefix tests/e2e)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe_violations(axe_source):
+    """Run axe-core on the page as it is; its serious and critical violations, as text lines."""
+
+    def run(page):
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert result["testEngine"]["name"] == "axe-core"
+        return [
+            f"{page.url} {violation['impact']} {violation['id']}: "
+            + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+            for violation in result["violations"]
+            if violation["impact"] in SERIOUS
+        ]
+
+    return run

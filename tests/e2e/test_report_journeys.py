@@ -34,7 +34,7 @@ def test_town_coordinator_drills_down_and_exports_excel(page, demo, screenshot):
     screenshot("report-town-360")
     unit_link = page.get_by_role("link", name="示例朱家角商业广场")
     unit_row = page.locator("tr", has=unit_link)
-    expect(unit_row.locator("td").first).to_have_text("2")  # responsible + manager
+    expect(unit_row.locator("td").nth(2)).to_have_text("2")  # responsible + manager
     unit_link.click()
     expect(page.get_by_role("heading", name="示例朱家角商业广场")).to_be_visible()
     expect(page.get_by_text("示例陈总")).to_be_visible()

@@ -164,7 +164,7 @@ def test_a_worker_killed_after_the_commit_did_the_work_once_and_the_replay_shows
 
         data, _page = form_of(coordinator_browser, reminders)
         reminders_url, listed = post_killed_then_replayed(
-            coordinator_browser, reminders, data | {"everyone": "1"}
+            coordinator_browser, reminders, data | {"everyone": "1", "confirmed": "1"}
         )
         assert reminders_url.startswith(reminders)
         assert "本次跳过" in listed  # the first request's counts, shown again

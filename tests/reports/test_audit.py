@@ -82,7 +82,7 @@ def test_sending_reminders_is_audited_with_the_counts(client, small_district, co
         for key, value in params_for(small_district, small_district["town_a"]).items()
     )
     with time_machine.travel(NOW, tick=False):
-        response = client.post("/reports/reminders/" + query, {"everyone": "1"})
+        response = client.post("/reports/reminders/" + query, {"everyone": "1", "confirmed": "1"})
     assert response.status_code == 302
     entry = AuditEntry.objects.get()
     assert entry.action == "firesafety.reminder.send"

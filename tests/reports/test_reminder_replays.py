@@ -20,7 +20,7 @@ URL = "/reports/reminders/"
 def reminder_form(client, district):
     query = f"?requirement={district['requirement'].pk}&organisation={district['town_a'].pk}"
     page = client.get(URL + query).content.decode()
-    return URL + query, {"everyone": "1", "idempotency_key": form_key(page)}
+    return URL + query, {"everyone": "1", "confirmed": "1", "idempotency_key": form_key(page)}
 
 
 @pytest.mark.django_db

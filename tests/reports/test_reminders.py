@@ -38,7 +38,9 @@ def test_coordinator_sees_overdue_people_and_reminds_them(
         )
         assert {row["name"] for row in page.context["page_obj"]} == {"p3", "p8"}
         with django_capture_on_commit_callbacks(execute=True):
-            response = remind(client, town, small_district, small_district["town_a"], everyone="1")
+            response = remind(
+                client, town, small_district, small_district["town_a"], everyone="1", confirmed="1"
+            )
     assert response.status_code == 302
     assert set(Notice.objects.values_list("user__name", flat=True)) == {"p3", "p8"}
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["p3@example.cn"]
@@ -91,7 +93,9 @@ def test_over_the_limit_shows_a_message_to_narrow_the_filter(
     monkeypatch.setattr(reports.views, "MAX_RECIPIENTS", 1)
     town = coordinator_of(small_district["town_a"])
     with time_machine.travel(NOW, tick=False):
-        response = remind(client, town, small_district, small_district["town_a"], everyone="1")
+        response = remind(
+            client, town, small_district, small_district["town_a"], everyone="1", confirmed="1"
+        )
         page = client.get(response["Location"]).content.decode()
     assert "缩小" in page
     assert not Notice.objects.exists()
