@@ -78,8 +78,10 @@ def lesson_context_for(user, lesson):
     progress = None
     if enrolment is not None:
         progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
-    # The current cycle's share of lessons done: a renewal starts again at 0.
-    done = completion_counts(enrolment) & {sibling.pk for sibling in siblings}
+    # The current cycle's share of lessons done: a lapsed completion is the past cycle's, and
+    # a renewal starts again at 0.
+    lapsed = bool(enrolment and enrolment.expires_at and enrolment.expires_at <= timezone.now())
+    done = set() if lapsed else completion_counts(enrolment) & {s.pk for s in siblings}
     return {
         "course_percent": round(100 * len(done) / len(siblings)) if siblings else 0,
         "course": course,

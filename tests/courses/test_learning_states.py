@@ -186,3 +186,13 @@ def test_sign_in_with_next_goes_there_when_safe(client, yearly, responsible, nex
         {"username": responsible.username, "password": TEST_PASSWORD, "next": next_url},
     )
     assert response["Location"] == landing
+
+
+@pytest.mark.django_db
+def test_a_lesson_of_a_lapsed_course_shows_the_renewal_at_zero(client, course, responsible):
+    with time_machine.travel(at(2026, 1, 10, 9), tick=False):
+        complete(responsible, course)
+    with time_machine.travel(at(2027, 2, 1, 9), tick=False):
+        client.force_login(responsible)
+        page = client.get(course.get_lessons().first().url).content.decode()
+    assert 'aria-valuenow="0"' in page
