@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import two_factor
 from .forms import ChangePasswordForm, SignInForm
+from .landing import landing_url
 
 
 class SignInView(auth_views.LoginView):
@@ -18,10 +19,15 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
+        self.signing_in = user
         if two_factor.has_two_factor(user):
             two_factor.start_pending_sign_in(self.request, user, self.get_success_url())
             return redirect("accounts:two_factor_verify")
         return super().form_valid(form)
+
+    def get_default_redirect_url(self):
+        # Only without a safe ?next=: LoginView asks for this after checking next.
+        return landing_url(getattr(self, "signing_in", None) or self.request.user)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -8,6 +8,7 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from . import (
+            landing,  # noqa: F401 - registers the sign-in landing on 我的学习
             quiz_link,  # noqa: F401 - connects the quiz signal and start check
             signals,
         )

@@ -22,7 +22,12 @@ def _date(moment):
     return timezone.localtime(moment).strftime("%Y年%m月%d日")
 
 
-def render_certificate_pdf(certificate, verify_url):
+def _hours(value):
+    return f"{value.normalize():f}" if value is not None else ""
+
+
+def render_certificate_pdf(certificate, verify_url, issuer=""):
+    """``issuer`` is the organiser named in the site footer setting; blank leaves the line out."""
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
@@ -46,10 +51,15 @@ def render_certificate_pdf(certificate, verify_url):
         height - 92 * mm,
         _("has completed the course «%(course)s»") % {"course": certificate.course_title},
     )
-    lines = [_("Date of completion: %(date)s") % {"date": _date(certificate.issued_at)}]
+    lines = [
+        _("Credit hours: %(hours)s") % {"hours": _hours(certificate.course.credit_hours)},
+        _("Date of completion: %(date)s") % {"date": _date(certificate.issued_at)},
+    ]
     if certificate.expires_at:
         lines.append(_("Valid until: %(date)s") % {"date": _date(certificate.expires_at)})
     lines.append(_("Verification code: %(code)s") % {"code": certificate.code})
+    if issuer:
+        lines.append(_("Issued by: %(issuer)s") % {"issuer": issuer})
     pdf.setFont(CJK_FONT, 12)
     y = height - 115 * mm
     for line in lines:

@@ -78,7 +78,12 @@ def lesson_context_for(user, lesson):
     progress = None
     if enrolment is not None:
         progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    # The current cycle's share of lessons done: a lapsed completion is the past cycle's, and
+    # a renewal starts again at 0.
+    lapsed = bool(enrolment and enrolment.expires_at and enrolment.expires_at <= timezone.now())
+    done = set() if lapsed else completion_counts(enrolment) & {s.pk for s in siblings}
     return {
+        "course_percent": round(100 * len(done) / len(siblings)) if siblings else 0,
         "course": course,
         "enrolment": enrolment,
         "progress": progress,
@@ -258,7 +263,8 @@ def my_learning(user, now=None):
                 course=courses[course_id],
                 enrolment=latest,
                 status=status,
-                percent=percent(course_id),
+                # A lapsed completion is the past cycle's; the renewal has not begun yet.
+                percent=0 if status == Status.EXPIRED else percent(course_id),
                 due_date=timezone.localdate(expiry)
                 if status in (Status.EXPIRED, Status.EXPIRING) and expiry
                 else requirement.due_date,
@@ -310,3 +316,18 @@ def recommended_courses(user, exclude=(), limit=6):
     )
     matching = [course for course in courses if roles & set(course.audience_roles)]
     return matching[:limit]
+
+
+def training_due(user, now=None):
+    """Whether any required course is not currently done by the person."""
+    from .models import TrainingRequirement
+
+    requirements = list(TrainingRequirement.applying_to(user))
+    if not requirements:
+        return False
+    cycles = latest_enrolments(user, {requirement.course_id for requirement in requirements})
+    return any(
+        requirement_status(requirement, *cycles.get(requirement.course_id, (None, None)), now)
+        not in Status.CURRENT
+        for requirement in requirements
+    )

@@ -7,7 +7,7 @@ quiz that belongs to lessons may only be started by someone who may take one of 
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from quizzes.access import register_start_check
+from quizzes.access import register_cycle_start, register_start_check
 from quizzes.signals import attempt_graded, attempts_regraded
 
 from .models import CoursePage, LessonPage
@@ -31,6 +31,29 @@ def lesson_quiz_start_check(user, quiz):
         if course is not None and course.is_open_to(user):
             return None
     return _("This quiz belongs to a course you cannot take.")
+
+
+@register_cycle_start
+def enrolment_cycle_start(user, quiz):
+    """When the person's current cycle began in the courses using this quiz; a lapsed
+    completion with no renewal yet means the cycle ended at its expiry."""
+    from django.utils import timezone
+
+    from .progress import current_enrolment
+
+    starts = []
+    for lesson in _lessons_using(quiz):
+        course = _course_of(lesson)
+        enrolment = current_enrolment(user, course) if course is not None else None
+        if enrolment is None:
+            continue
+        lapsed = enrolment.expires_at is not None and enrolment.expires_at <= timezone.now()
+        if lapsed:
+            starts.append(enrolment.expires_at)
+        elif enrolment.cycle > 1:
+            # As in _best_by_cycle: a first cycle also owns the attempts made before it began.
+            starts.append(enrolment.started_at)
+    return max(starts) if starts else None
 
 
 @receiver(attempt_graded, dispatch_uid="courses.follow_graded_attempt")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("learn/lessons/<id:lesson_id>/complete/", views.complete_lesson, name="complete"),
     path("learn/lessons/<id:lesson_id>/video/", views.video_progress, name="video_progress"),
     path("learn/certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("certificates/verify/", views.verify_form, name="verify_form"),
     path("certificates/verify/<str:code>/", views.verify_certificate, name="verify"),
     path("manage/requirements/", views.requirement_list, name="requirements"),
     path("manage/attendance/", attendance.practical_lessons, name="attendance_lessons"),

@@ -1,5 +1,6 @@
 import json
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -95,17 +96,43 @@ def certificate_pdf(request, code):
     certificate = get_object_or_404(certificates, code=code)
     verify_url = request.build_absolute_uri(reverse("courses:verify", args=[certificate.code]))
     response = HttpResponse(
-        render_certificate_pdf(certificate, verify_url), content_type="application/pdf"
+        render_certificate_pdf(certificate, verify_url, issuer=_issuer(request)),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
 
 
+def _issuer(request):
+    # The organiser lives in the home app's footer setting; home sits above courses in the
+    # import layering, so the model is looked up by name rather than imported.
+    footer = apps.get_model("home", "FooterSettings")
+    return footer.for_request(request).organiser
+
+
+def _normal_code(code):
+    return code.strip().upper()[:20]
+
+
+def verify_form(request):
+    """A box to type a code; a code goes to its own verification page, a blank one says so."""
+    code = _normal_code(request.GET.get("code", ""))
+    if code.isascii() and code.isalnum():
+        return redirect("courses:verify", code=code)
+    if code:  # No certificate code has other characters; "/" would not even make a URL.
+        return verify_certificate(request, code)
+    blank = "code" in request.GET
+    return render(
+        request,
+        "courses/certificate_verify.html",
+        {"ask": True, "blank": blank, "code": ""},
+        status=400 if blank else 200,
+    )
+
+
 def verify_certificate(request, code):
     """Public check of a certificate by its code: masked name, course, dates, status."""
-    certificate = (
-        Certificate.objects.filter(code=code.strip().upper()[:20]).first() if code else None
-    )
+    certificate = Certificate.objects.filter(code=_normal_code(code)).first() if code else None
     return render(
         request,
         "courses/certificate_verify.html",

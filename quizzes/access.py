@@ -24,6 +24,24 @@ def unregister_start_check(func):
         _start_checks.remove(func)
 
 
+_cycle_starts = []
+
+
+def register_cycle_start(func):
+    """Add func(user, quiz) -> datetime or None: when the person's current cycle for the quiz
+    began. Attempts before the latest such moment are history (a lapsed cycle's pass no longer
+    counts); courses registers its enrolment cycles."""
+    if func not in _cycle_starts:
+        _cycle_starts.append(func)
+    return func
+
+
+def current_cycle_start(user, quiz):
+    """The latest start any registered provider gives, or None (every attempt is current)."""
+    starts = [start for func in _cycle_starts if (start := func(user, quiz)) is not None]
+    return max(starts) if starts else None
+
+
 def start_refusal(user, quiz, *, graded_attempts=None):
     """The reason this person may not start this quiz now, or None if they may."""
     if not quiz.active:

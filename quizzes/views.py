@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from idempotency.submits import submit_once
 
 from . import services
-from .access import start_refusal
+from .access import current_cycle_start, start_refusal
 from .models import AnswerChoice, Attempt, Question, Quiz
 
 ANSWER_FIELD = re.compile(r"^q(\d+)$")
@@ -27,12 +27,16 @@ def quiz_page(request, slug):
         open_attempt = next((a for a in attempts if a.is_open), None)
     graded = quiz.attempts.graded().filter(user=request.user).count() if attempts else 0
     refusal = None if open_attempt else start_refusal(request.user, quiz, graded_attempts=graded)
+    done = [a for a in attempts if not a.is_open]
+    cycle_start = current_cycle_start(request.user, quiz) if done else None
+    current = [a for a in done if cycle_start is None or a.submitted_at >= cycle_start]
     return render(
         request,
         "quizzes/quiz.html",
         {
             "quiz": quiz,
-            "attempts": [a for a in attempts if not a.is_open],
+            "attempts": current,
+            "past_attempts": [a for a in done if a not in current],
             "open_attempt": open_attempt,
             "refusal": refusal,
             "attempts_left": max(0, quiz.attempts_allowed - graded)

@@ -386,7 +386,8 @@ def test_quiz_page_query_count_does_not_grow_with_attempts(
         services.submit_attempt(services.start_attempt(learner, quiz))
     client.force_login(learner)
     client.get("/")
-    with django_assert_max_num_queries(11):
+    # 12: one more than before for the current cycle (the lessons using the quiz).
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("quizzes:quiz", args=[quiz.slug]))
     assert response.text.count(reverse("quizzes:start", args=[quiz.slug])) == 1
 
