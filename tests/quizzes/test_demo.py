@@ -3,6 +3,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.demo import ensure_user
+from quizzes import item_analysis
 from quizzes.demo import quiz_specs
 from quizzes.models import Attempt, Question, Quiz
 
@@ -18,6 +19,9 @@ def test_demo_loads_the_bank_quizzes_and_attempts_once():
     assert Quiz.objects.get(slug="control-room-operator-exam").time_limit_minutes
     assert Attempt.objects.filter(user__username="student", status="graded").count() == 1
     assert Attempt.objects.filter(user__name__startswith="示例学员").count() == 3 * len(quizzes)
+    flagged = item_analysis.flagged()
+    assert [item.question.stem for item in flagged] == ["着火时坐普通电梯下楼最快，最安全。"]
+    assert "选 A 的人最多" in flagged[0].reasons[0]
     counts = (Question.objects.count(), Attempt.objects.count())
     call_command("load_demo")
     assert (Question.objects.count(), Attempt.objects.count()) == counts
