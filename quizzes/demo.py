@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import ensure_user
-from editorial.content_files import ContentFileError, content_dir, mapping, read_list
+from editorial.content_files import ContentFileError, content_dir, mapping, read, read_list
 
 from . import importer, services
-from .models import Choice, DrawRule, QuestionTag, Quiz
+from .models import Choice, DrawRule, Question, QuestionTag, Quiz
 
 BANK = "quizzes/questions.csv"
 QUIZZES_FILE = "quizzes/quizzes.yaml"
+COHORT_FILE = "quizzes/statistics_cohort.yaml"
 
 # Demo learners (usernames from the organisations demo) and the quiz each has taken.
 DEMO_TAKERS = [
@@ -116,6 +117,37 @@ def load():
         user = ensure_user(username, name)
         for offset, quiz in enumerate(quizzes.values()):
             _take(user, quiz, skill=skill, seed=f"{username}-{quiz.slug}", days_ago=number + offset)
+    _cohort(quizzes)
+
+
+def _cohort(quizzes):
+    """Enough invented learners on one quiz for the question statistics, one lure among them."""
+    path = content_dir() / COHORT_FILE
+    spec = mapping(path, read(path))
+    quiz = quizzes[spec["quiz"]]
+    prefix, count = spec["username_prefix"], spec["learners"]
+    User = get_user_model()
+    if User.objects.filter(username__startswith=prefix).exists():
+        return
+    people = []
+    for number in range(1, count + 1):
+        person = User(username=f"{prefix}{number:02d}", name=f"{spec['name_prefix']}{number:02d}")
+        # Invented for the statistics only: nobody signs in as them, so no password to hash.
+        person.set_unusable_password()
+        people.append(person)
+    User.objects.bulk_create(people)
+    lure = Question.objects.get(stem=spec["lure"]["stem"])
+    low, high = spec["skill_low"], spec["skill_high"]
+    for number, person in enumerate(User.objects.filter(username__startswith=prefix), start=1):
+        skill = low + (high - low) * number / count
+        _take(
+            person,
+            quiz,
+            skill=skill,
+            seed=person.username,
+            days_ago=1 + number % 20,
+            lure=(lure.pk, spec["lure"]["share"]),
+        )
 
 
 def _quiz(spec):
@@ -134,7 +166,7 @@ def _quiz(spec):
     return quiz
 
 
-def _take(user, quiz, *, skill, seed, days_ago):
+def _take(user, quiz, *, skill, seed, days_ago, lure=None):
     """One graded attempt, answered right with probability `skill`, unless the person has one."""
     if quiz.attempts.filter(user=user).exists():
         return
@@ -149,9 +181,14 @@ def _take(user, quiz, *, skill, seed, days_ago):
     answers = {}
     for question_id in attempt.question_ids:
         options = attempt.choice_order[str(question_id)]
-        if rng.random() < skill:
+        wrong = [c for c in options if c not in right[question_id]]
+        if lure is not None and question_id == lure[0]:
+            # The lure is the same wrong option for everyone, whatever their skill.
+            answers[str(question_id)] = (
+                [min(wrong)] if rng.random() < lure[1] else right[question_id]
+            )
+        elif rng.random() < skill:
             answers[str(question_id)] = right[question_id]
         else:
-            wrong = [c for c in options if c not in right[question_id]]
             answers[str(question_id)] = [rng.choice(wrong)]
     services.submit_attempt(attempt, answers, now=started + timedelta(minutes=rng.randint(4, 15)))

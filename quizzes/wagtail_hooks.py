@@ -13,7 +13,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import question_history_views, regrading
+from . import item_analysis_views, question_history_views, regrading
 from .admin_views import ImportView, QuizStatisticsView, StatisticsView
 from .forms import QuestionAdminForm
 from .models import Question, QuestionTag, Quiz
@@ -95,6 +95,11 @@ class PermissionMenuItem(MenuItem):
 def quizzes_admin_urls():
     return [
         path("quizzes/import/", ImportView.as_view(), name="quizzes_import"),
+        path(
+            "quizzes/statistics/questions/",
+            item_analysis_views.ItemAnalysisView.as_view(),
+            name="quizzes_item_analysis",
+        ),
         path("quizzes/statistics/", StatisticsView.as_view(), name="quizzes_statistics"),
         path(
             "quizzes/statistics/<id:pk>/",
@@ -160,3 +165,17 @@ def statistics_menu_item():
         order=910,
         permission="quizzes.change_quiz",
     )
+
+
+@hooks.register(MENU_HOOK)
+def item_analysis_menu_item():
+    return PermissionMenuItem(
+        _("Question statistics"),
+        reverse("quizzes_item_analysis"),
+        icon_name="table",
+        order=920,
+        permission=item_analysis_views.PERMISSION,
+    )
+
+
+hooks.register("construct_homepage_panels", item_analysis_views.homepage_panel)

@@ -356,3 +356,6 @@ SMS_ALIYUN = {
         "registration_attempt": env("SMS_ALIYUN_TEMPLATE_REGISTRATION_ATTEMPT", ""),
     },
 }
+
+# Question statistics (题目统计) judge a question only once it has this many graded answers.
+QUIZ_STATISTICS_MIN_ANSWERS = int(env("QUIZ_STATISTICS_MIN_ANSWERS", "30"))

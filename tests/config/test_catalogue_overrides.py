@@ -7,6 +7,7 @@ import subprocess
 
 from tests.config.catalogues import overrides
 
+
 def test_the_project_catalogue_overrides_no_django_or_wagtail_msgid():
     found = list(overrides())
     assert found == [], "\n".join(
