@@ -45,6 +45,13 @@ ADMIN_ACCESS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
+# The question bank: editors write questions and quizzes and import banks; deleting a question an
+# attempt used is refused by quizzes itself (retire instead), so delete_question is safe to give.
+QUESTION_BANK = [
+    ("quizzes", codename)
+    for model in ("question", "quiz", "questiontag")
+    for codename in (f"add_{model}", f"change_{model}", f"view_{model}")
+] + [("quizzes", "delete_question")]
 
 
 def load():
@@ -138,7 +145,7 @@ def _editorial_groups():
         (editors, EDITOR_PAGE_PERMISSIONS),
         (reviewers, REVIEWER_PAGE_PERMISSIONS),
     ):
-        group.permissions.add(*_permissions(ADMIN_ACCESS))
+        group.permissions.add(*_permissions(ADMIN_ACCESS + QUESTION_BANK))
         for codename in page_permissions:
             GroupPagePermission.objects.get_or_create(
                 group=group,

@@ -1,0 +1,57 @@
+import pytest
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from quizzes.models import Answer, Question
+from tests.quizzes.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+BANK_PAGES = [
+    "/admin/snippets/quizzes/question/",
+    "/admin/snippets/quizzes/question/add/",
+    "/admin/snippets/quizzes/quiz/",
+    "/admin/snippets/quizzes/quiz/add/",
+    "/admin/quizzes/import/",
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo")
+
+
+@pytest.mark.parametrize("username", ["editor", "reviewer", "admin"])
+@pytest.mark.parametrize("url", BANK_PAGES)
+def test_editorial_groups_work_on_the_question_bank(client, demo, username, url):
+    client.force_login(User.objects.get(username=username))
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("username", ["district", "student"])
+@pytest.mark.parametrize("url", BANK_PAGES)
+def test_coordinators_and_learners_are_kept_out_of_the_bank(client, demo, username, url):
+    client.force_login(User.objects.get(username=username))
+    response = client.get(url)
+    assert response.status_code in (302, 403)
+
+
+def test_editor_cannot_delete_a_question_an_attempt_used(client, demo):
+    used = Answer.objects.values_list("question", flat=True).first()
+    assert used is not None, "the demo's attempts answer questions"
+    count = Answer.objects.filter(question=used).values("attempt").distinct().count()
+    client.force_login(User.objects.get(username="editor"))
+    response = client.post(reverse("wagtailsnippets_quizzes_question:delete", args=[used]))
+    assert response.status_code == 409
+    assert str(count) in response.content.decode()
+    assert Question.objects.filter(pk=used).exists()
+
+
+def test_editor_can_delete_an_unused_question(client, demo):
+    question = QuestionFactory()
+    client.force_login(User.objects.get(username="editor"))
+    url = reverse("wagtailsnippets_quizzes_question:delete", args=[question.pk])
+    assert client.post(url).status_code == 302
+    assert not Question.objects.filter(pk=question.pk).exists()
