@@ -23,19 +23,19 @@ def demo(db):
     call_command("load_demo")
 
 
-@pytest.mark.parametrize("username", ["editor", "reviewer", "admin"])
-@pytest.mark.parametrize("url", BANK_PAGES)
-def test_editorial_groups_work_on_the_question_bank(client, demo, username, url):
-    client.force_login(User.objects.get(username=username))
-    assert client.get(url).status_code == 200
+def test_editorial_groups_work_on_the_question_bank(client, demo):
+    # One demo for all the pages and people: load_demo is the slow part of these tests.
+    for username in ("editor", "reviewer", "admin"):
+        client.force_login(User.objects.get(username=username))
+        for url in BANK_PAGES:
+            assert client.get(url).status_code == 200, (username, url)
 
 
-@pytest.mark.parametrize("username", ["district", "student"])
-@pytest.mark.parametrize("url", BANK_PAGES)
-def test_coordinators_and_learners_are_kept_out_of_the_bank(client, demo, username, url):
-    client.force_login(User.objects.get(username=username))
-    response = client.get(url)
-    assert response.status_code in (302, 403)
+def test_coordinators_and_learners_are_kept_out_of_the_bank(client, demo):
+    for username in ("district", "student"):
+        client.force_login(User.objects.get(username=username))
+        for url in BANK_PAGES:
+            assert client.get(url).status_code in (302, 403), (username, url)
 
 
 def test_editor_cannot_delete_a_question_an_attempt_used(client, demo):
