@@ -148,20 +148,65 @@ def save_answer_view(request, pk):
     return JsonResponse({"saved": True, "saved_at": timezone.now().isoformat()})
 
 
+def _posted_sheet(request, attempt):
+    # The form is the whole answer sheet: a question with nothing ticked is unanswered.
+    answers = {str(q): [] for q in attempt.question_ids}
+    for key in request.POST:
+        match = ANSWER_FIELD.match(key)
+        if match:
+            answers[match.group(1)] = request.POST.getlist(key)
+    return answers
+
+
+@login_required
+def review_view(request, pk):
+    """交卷's summary before grading: POST keeps the sheet (no script needed), GET shows it."""
+    attempt = _own_attempt(request, pk)
+    if request.method == "POST":
+        try:
+            services.save_sheet(attempt, _posted_sheet(request, attempt))
+        except services.AnswerRefused as error:
+            return render(
+                request,
+                "quizzes/refused.html",
+                {"quiz": attempt.quiz, "reason": error.message, "attempt": attempt},
+                status=400,
+            )
+        except services.AttemptClosed:
+            return redirect("quizzes:result", pk=attempt.pk)
+        return redirect("quizzes:review", pk=attempt.pk)
+    if attempt.is_open and attempt.is_past_deadline():
+        services.grade_attempt(attempt)
+        attempt.refresh_from_db()
+    if not attempt.is_open:
+        return redirect("quizzes:result", pk=attempt.pk)
+    picked = _picks(attempt)
+    items = _questions_in_order(attempt)
+    for item in items:
+        item["answered"] = bool(picked.get(item["question"].id))
+    unanswered = [i for i in items if not i["answered"]]
+    remaining = attempt.remaining_seconds()
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "items": items,
+            "unanswered": unanswered,
+            "answered_count": len(items) - len(unanswered),
+            "remaining_seconds": remaining,
+        },
+    )
+
+
 @require_POST
 @login_required
 @submit_once("quizzes.submit")
 def submit_view(request, pk):
     """Grade once, whatever the number of clicks, tabs or retries; then show the result."""
     attempt = _own_attempt(request, pk)
-    answers = None
-    if request.POST.get("form_answers"):
-        # The form is the whole answer sheet: a question with nothing ticked is unanswered.
-        answers = {str(q): [] for q in attempt.question_ids}
-        for key in request.POST:
-            match = ANSWER_FIELD.match(key)
-            if match:
-                answers[match.group(1)] = request.POST.getlist(key)
+    answers = _posted_sheet(request, attempt) if request.POST.get("form_answers") else None
     try:
         services.submit_attempt(attempt, answers)
     except services.AnswerRefused as error:
