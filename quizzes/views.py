@@ -13,6 +13,7 @@ from idempotency.submits import submit_once
 from . import services
 from .access import start_refusal
 from .models import AnswerChoice, Attempt, Question, Quiz
+from .outcomes import outcomes_of
 
 ANSWER_FIELD = re.compile(r"^q(\d+)$")
 
@@ -244,6 +245,13 @@ def result_page(request, pk):
             item["answered"] = bool(chosen)
             review.append(item)
     quiz = attempt.quiz
+    wrong_only = request.GET.get("wrong") == "1"
+    wrong_count = sum(1 for item in review if not item["is_correct"])
+    if wrong_only:
+        review = [item for item in review if not item["is_correct"]]
+    outcomes = outcomes_of(attempt) if attempt.passed else []
+    # A pass that completed its course is a finish: no retry offered there.
+    finished = any(o["complete"] for o in outcomes)
     return render(
         request,
         "quizzes/result.html",
@@ -253,6 +261,10 @@ def result_page(request, pk):
             "review": review,
             "show_right_wrong": show_right_wrong,
             "show_explanations": show_explanations,
-            "can_retry": start_refusal(request.user, quiz) is None,
+            "can_retry": not finished and start_refusal(request.user, quiz) is None,
+            "outcomes": outcomes,
+            "finished": finished,
+            "wrong_only": wrong_only,
+            "wrong_count": wrong_count,
         },
     )
