@@ -123,11 +123,13 @@ def test_submit_shows_a_summary_that_leads_back_to_a_blank_question(page, timed_
     assert Attempt.objects.get().status == "open"
 
     page.get_by_role("link", name="第 4 题").click()
+    expect(page.locator(".quiz-grid__item--answered")).to_have_count(3)
     blank = page.locator("#q-4")
     expect(blank).to_contain_text("报警")
     expect(blank).to_be_in_viewport()
     expect(page.locator("fieldset", has_text="压力表").get_by_label("绿区")).to_be_checked()
     choose(page, "报警", "119")
+    expect(page.locator(".quiz-grid__item--answered")).to_have_count(4)
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_text("所有题目都已作答。")).to_be_visible()
     page.get_by_role("button", name="确认交卷").click()

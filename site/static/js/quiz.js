@@ -20,7 +20,10 @@
     if (!counter) return;
     var n = 0;
     form.querySelectorAll("[data-question]").forEach(function (fieldset) {
-      if (fieldset.querySelector("input:checked")) n += 1;
+      var answered = !!fieldset.querySelector("input:checked");
+      if (answered) n += 1;
+      var cell = document.querySelector('[data-grid-for="' + fieldset.getAttribute("data-question") + '"]');
+      if (cell) cell.classList.toggle("quiz-grid__item--answered", answered);
     });
     counter.textContent = n;
   }
