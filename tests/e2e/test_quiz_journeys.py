@@ -111,6 +111,8 @@ def test_submit_shows_a_summary_that_leads_back_to_a_blank_question(page, timed_
     for choice in ("疏散通道", "安全出口", "消防车通道"):
         choose(page, "通道畅通", choice)
     choose(page, "灭火工作的义务", "正确")
+    page.locator("fieldset", has_text="压力表").get_by_role("button", name="标记待查").click()
+    expect(page.locator(".quiz-grid__item--flagged")).to_have_count(1)
 
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("交卷前确认")
@@ -124,6 +126,7 @@ def test_submit_shows_a_summary_that_leads_back_to_a_blank_question(page, timed_
 
     page.get_by_role("link", name="第 4 题").click()
     expect(page.locator(".quiz-grid__item--answered")).to_have_count(3)
+    expect(page.locator(".quiz-grid__item--flagged")).to_have_count(1)
     blank = page.locator("#q-4")
     expect(blank).to_contain_text("报警")
     expect(blank).to_be_in_viewport()
