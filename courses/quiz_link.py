@@ -5,9 +5,11 @@ quiz that belongs to lessons may only be started by someone who may take one of 
 """
 
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from quizzes.access import register_cycle_start, register_start_check
+from quizzes.outcomes import register_outcome
 from quizzes.signals import attempt_graded, attempts_regraded
 
 from .models import CoursePage, LessonPage
@@ -54,6 +56,40 @@ def enrolment_cycle_start(user, quiz):
             # As in _best_by_cycle: a first cycle also owns the attempts made before it began.
             starts.append(enrolment.started_at)
     return max(starts) if starts else None
+
+
+@register_outcome
+def course_outcome(attempt):
+    """The courses a graded attempt's quiz belongs to: complete or not, and the certificate."""
+    from .models import Certificate, Enrolment
+
+    found = []
+    for lesson in _lessons_using(attempt.quiz):
+        course = _course_of(lesson)
+        if course is None:
+            continue
+        enrolment = (
+            Enrolment.objects.filter(user=attempt.user, course=course).order_by("-cycle").first()
+        )
+        complete = enrolment is not None and enrolment.is_valid_completion()
+        certificate = (
+            Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
+            if complete
+            else None
+        )
+        found.append(
+            {
+                "title": course.title,
+                "complete": complete,
+                "url": course.url,
+                "certificate_url": certificate
+                and reverse("courses:verify", args=[certificate.code]),
+                "certificate_pdf_url": certificate
+                and reverse("courses:certificate_pdf", args=[certificate.code]),
+                "next_url": reverse("courses:learn"),
+            }
+        )
+    return found
 
 
 @receiver(attempt_graded, dispatch_uid="courses.follow_graded_attempt")

@@ -223,6 +223,16 @@ def save_answer(attempt, question_id, choice_ids, now=None):
     return attempt
 
 
+def save_sheet(attempt, answers, now=None):
+    """Keep the whole posted answer sheet of an open attempt without grading it (交卷's summary)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock(attempt)
+        _refuse_if_closed(attempt, now)
+        _store(attempt, _validated(attempt, answers), now)
+    return attempt
+
+
 def submit_attempt(attempt, answers=None, now=None):
     """Grade the attempt once; answers posted with the submit count only before the deadline.
 

@@ -13,6 +13,7 @@ from idempotency.submits import submit_once
 from . import services
 from .access import current_cycle_start, start_refusal
 from .models import AnswerChoice, Attempt, Question, Quiz
+from .outcomes import outcomes_of
 
 ANSWER_FIELD = re.compile(r"^q(\d+)$")
 
@@ -152,20 +153,65 @@ def save_answer_view(request, pk):
     return JsonResponse({"saved": True, "saved_at": timezone.now().isoformat()})
 
 
+def _posted_sheet(request, attempt):
+    # The form is the whole answer sheet: a question with nothing ticked is unanswered.
+    answers = {str(q): [] for q in attempt.question_ids}
+    for key in request.POST:
+        match = ANSWER_FIELD.match(key)
+        if match:
+            answers[match.group(1)] = request.POST.getlist(key)
+    return answers
+
+
+@login_required
+def review_view(request, pk):
+    """交卷's summary before grading: POST keeps the sheet (no script needed), GET shows it."""
+    attempt = _own_attempt(request, pk)
+    if request.method == "POST":
+        try:
+            services.save_sheet(attempt, _posted_sheet(request, attempt))
+        except services.AnswerRefused as error:
+            return render(
+                request,
+                "quizzes/refused.html",
+                {"quiz": attempt.quiz, "reason": error.message, "attempt": attempt},
+                status=400,
+            )
+        except services.AttemptClosed:
+            return redirect("quizzes:result", pk=attempt.pk)
+        return redirect("quizzes:review", pk=attempt.pk)
+    if attempt.is_open and attempt.is_past_deadline():
+        services.grade_attempt(attempt)
+        attempt.refresh_from_db()
+    if not attempt.is_open:
+        return redirect("quizzes:result", pk=attempt.pk)
+    picked = _picks(attempt)
+    items = _questions_in_order(attempt)
+    for item in items:
+        item["answered"] = bool(picked.get(item["question"].id))
+    unanswered = [i for i in items if not i["answered"]]
+    remaining = attempt.remaining_seconds()
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "items": items,
+            "unanswered": unanswered,
+            "answered_count": len(items) - len(unanswered),
+            "remaining_seconds": remaining,
+        },
+    )
+
+
 @require_POST
 @login_required
 @submit_once("quizzes.submit")
 def submit_view(request, pk):
     """Grade once, whatever the number of clicks, tabs or retries; then show the result."""
     attempt = _own_attempt(request, pk)
-    answers = None
-    if request.POST.get("form_answers"):
-        # The form is the whole answer sheet: a question with nothing ticked is unanswered.
-        answers = {str(q): [] for q in attempt.question_ids}
-        for key in request.POST:
-            match = ANSWER_FIELD.match(key)
-            if match:
-                answers[match.group(1)] = request.POST.getlist(key)
+    answers = _posted_sheet(request, attempt) if request.POST.get("form_answers") else None
     try:
         services.submit_attempt(attempt, answers)
     except services.AnswerRefused as error:
@@ -203,6 +249,13 @@ def result_page(request, pk):
             item["answered"] = bool(chosen)
             review.append(item)
     quiz = attempt.quiz
+    wrong_only = request.GET.get("wrong") == "1"
+    wrong_count = sum(1 for item in review if not item["is_correct"])
+    if wrong_only:
+        review = [item for item in review if not item["is_correct"]]
+    outcomes = outcomes_of(attempt) if attempt.passed else []
+    # A pass that completed its course is a finish: no retry offered there.
+    finished = any(o["complete"] for o in outcomes)
     return render(
         request,
         "quizzes/result.html",
@@ -212,6 +265,10 @@ def result_page(request, pk):
             "review": review,
             "show_right_wrong": show_right_wrong,
             "show_explanations": show_explanations,
-            "can_retry": start_refusal(request.user, quiz) is None,
+            "can_retry": not finished and start_refusal(request.user, quiz) is None,
+            "outcomes": outcomes,
+            "finished": finished,
+            "wrong_only": wrong_only,
+            "wrong_count": wrong_count,
         },
     )

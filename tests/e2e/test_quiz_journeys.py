@@ -84,6 +84,8 @@ def test_learner_takes_a_timed_quiz_reloads_submits_and_reviews(page, timed_quiz
     screenshot("quiz-attempt-1280")
 
     page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("交卷前确认")
+    page.get_by_role("button", name="确认交卷").click()
     expect(page.locator(".quiz-result__number")).to_have_text("75")
     expect(page.locator(".quiz-result__verdict")).to_contain_text("不合格")
     expect(page.locator(".quiz-review--right")).to_have_count(3)
@@ -98,6 +100,46 @@ def test_learner_takes_a_timed_quiz_reloads_submits_and_reviews(page, timed_quiz
     screenshot("quiz-result-360")
     attempt = Attempt.objects.get()
     assert (attempt.status, attempt.correct_count) == ("graded", 3)
+
+
+def test_submit_shows_a_summary_that_leads_back_to_a_blank_question(page, timed_quiz, screenshot):
+    UserFactory(username="13800005556")
+    sign_in(page, "13800005556")
+    page.goto("/quizzes/timed-demo/")
+    page.get_by_role("button", name="开始作答").click()
+    choose(page, "压力表", "绿区")
+    for choice in ("疏散通道", "安全出口", "消防车通道"):
+        choose(page, "通道畅通", choice)
+    choose(page, "灭火工作的义务", "正确")
+    page.locator("fieldset", has_text="压力表").get_by_role("button", name="标记待查").click()
+    expect(page.locator(".quiz-grid__item--flagged")).to_have_count(1)
+
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("交卷前确认")
+    expect(page.locator(".quiz-review-step__summary")).to_contain_text("3/4")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("quiz-summary-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("quiz-summary-1280")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert Attempt.objects.get().status == "open"
+
+    page.get_by_role("link", name="第 4 题").click()
+    expect(page.locator(".quiz-grid__item--answered")).to_have_count(3)
+    expect(page.locator(".quiz-grid__item--flagged")).to_have_count(1)
+    blank = page.locator("#q-4")
+    expect(blank).to_contain_text("报警")
+    expect(blank).to_be_in_viewport()
+    expect(page.locator("fieldset", has_text="压力表").get_by_label("绿区")).to_be_checked()
+    choose(page, "报警", "119")
+    expect(page.locator(".quiz-grid__item--answered")).to_have_count(4)
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_text("所有题目都已作答。")).to_be_visible()
+    page.get_by_role("button", name="确认交卷").click()
+    expect(page.locator(".quiz-result__number")).to_have_text("100")
+    expect(page.locator(".quiz-result__verdict")).to_contain_text("合格")
+    expect(page.get_by_role("button", name="再做一次")).to_be_visible()
+    screenshot("quiz-finish-360")
 
 
 def test_quiz_intro_on_a_phone(page, timed_quiz, screenshot):

@@ -374,8 +374,9 @@ def test_attempt_page_submit_and_result_run_the_same_queries_for_5_and_50_questi
     small = _query_counts(client, learner, make_quiz, 5)
     large = _query_counts(client, learner, make_quiz, 50)
     assert small == large
-    # The submit counts the courses app's receiver too: attempt_graded is sent in the transaction.
-    assert small["page"] <= 11 and small["submit"] <= 20 and small["result"] <= 13, small
+    # The submit counts the courses app's receiver too: attempt_graded is sent in the transaction;
+    # the result asks courses what the pass led to (one query for a quiz in no lesson).
+    assert small["page"] <= 11 and small["submit"] <= 20 and small["result"] <= 14, small
 
 
 def test_quiz_page_query_count_does_not_grow_with_attempts(

@@ -20,7 +20,10 @@
     if (!counter) return;
     var n = 0;
     form.querySelectorAll("[data-question]").forEach(function (fieldset) {
-      if (fieldset.querySelector("input:checked")) n += 1;
+      var answered = !!fieldset.querySelector("input:checked");
+      if (answered) n += 1;
+      var cell = document.querySelector('[data-grid-for="' + fieldset.getAttribute("data-question") + '"]');
+      if (cell) cell.classList.toggle("quiz-grid__item--answered", answered);
     });
     counter.textContent = n;
   }
@@ -51,6 +54,31 @@
     }
   });
   form.addEventListener("submit", function () { submitting = true; });
+
+  // Flags are the learner's own reminders to look again: kept in this tab only, never sent.
+  var flagKey = "quiz-flags:" + form.getAttribute("action");
+  var flags = {};
+  try { flags = JSON.parse(sessionStorage.getItem(flagKey) || "{}"); } catch (e) { flags = {}; }
+  form.querySelectorAll("[data-question]").forEach(function (fieldset) {
+    var id = fieldset.getAttribute("data-question");
+    var cell = document.querySelector('[data-grid-for="' + id + '"]');
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "quiz-flag";
+    var paint = function () {
+      var on = !!flags[id];
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? form.getAttribute("data-flagged-text") : form.getAttribute("data-flag-text");
+      if (cell) cell.classList.toggle("quiz-grid__item--flagged", on);
+    };
+    button.addEventListener("click", function () {
+      flags[id] = !flags[id];
+      try { sessionStorage.setItem(flagKey, JSON.stringify(flags)); } catch (e) { /* private mode */ }
+      paint();
+    });
+    fieldset.appendChild(button);
+    paint();
+  });
 
   // The timer only displays the server's deadline; the server refuses late answers itself.
   var timer = document.querySelector("[data-remaining-seconds]");
