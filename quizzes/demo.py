@@ -21,20 +21,7 @@ from .models import Choice, DrawRule, Question, QuestionTag, Quiz
 
 BANK = "quizzes/questions.csv"
 QUIZZES_FILE = "quizzes/quizzes.yaml"
-COHORT_FILE = "quizzes/statistics_cohort.yaml"
-
-# Demo learners (usernames from the organisations demo) and the quiz each has taken.
-DEMO_TAKERS = [
-    ("responsible", "responsible-person-quiz"),
-    ("operator", "control-room-operator-exam"),
-    ("student", "school-first-lesson-quiz"),
-]
-# Three learners of this app's own so the statistics report has data; 示例 marks them invented.
-SAMPLE_LEARNERS = [
-    ("quiz_learner_1", "示例学员甲", 0.9),
-    ("quiz_learner_2", "示例学员乙", 0.7),
-    ("quiz_learner_3", "示例学员丙", 0.45),
-]
+ATTEMPTS_FILE = "quizzes/attempts.yaml"
 
 
 def bank_rows():
@@ -96,6 +83,37 @@ def quiz_specs(tags=None):
     return specs
 
 
+def attempts_file(quiz_slugs=None, usernames=None):
+    """content/quizzes/attempts.yaml, checked against the quizzes and the demo accounts."""
+    path = content_dir() / ATTEMPTS_FILE
+    data = mapping(path, read(path))
+    cohort = mapping(path, data.get("cohort"), ("cohort",))
+    named = [(("cohort", "quiz"), cohort.get("quiz"), quiz_slugs, _("No quiz “%(name)s”."))]
+    for index, taker in enumerate(data.get("takers") or []):
+        place = ("takers", index)
+        mapping(path, taker, place)
+        named.append(((*place, "quiz"), taker.get("quiz"), quiz_slugs, _("No quiz “%(name)s”.")))
+        named.append(
+            (
+                (*place, "user"),
+                taker.get("user"),
+                usernames,
+                _("No demo account “%(name)s” in content/organisations.yaml."),
+            )
+        )
+    for place, value, known, message in named:
+        if known is not None and value not in known:
+            raise ContentFileError(path, message % {"name": value}, place)
+    for index, learner in enumerate(data.get("sample_learners") or []):
+        mapping(path, learner, ("sample_learners", index))
+        skill = learner.get("skill")
+        if not isinstance(skill, int | float) or not 0 <= skill <= 1:
+            raise ContentFileError(
+                path, _("“skill” must be a share from 0 to 1."), ("sample_learners", index, "skill")
+            )
+    return data
+
+
 def quiz_slugs():
     """The slugs of the demo quizzes: what a course file's quiz lesson may name."""
     return {spec["slug"] for spec in read_list(content_dir() / QUIZZES_FILE)}
@@ -108,22 +126,23 @@ def load():
     with transaction.atomic():
         services.import_questions([row.as_data() for row in rows])
         quizzes = {spec["slug"]: _quiz(spec) for spec in specs}
+    attempts = attempts_file()
     User = get_user_model()
-    for username, slug in DEMO_TAKERS:
-        user = User.objects.filter(username=username).first()
+    for taker in attempts["takers"]:
+        user = User.objects.filter(username=taker["user"]).first()
         if user is not None:
-            _take(user, quizzes[slug], skill=0.85, seed=username, days_ago=3)
-    for number, (username, name, skill) in enumerate(SAMPLE_LEARNERS, start=1):
-        user = ensure_user(username, name)
+            _take(user, quizzes[taker["quiz"]], skill=0.85, seed=taker["user"], days_ago=3)
+    for number, learner in enumerate(attempts["sample_learners"], start=1):
+        username = learner["username"]
+        user = ensure_user(username, learner["name"])
         for offset, quiz in enumerate(quizzes.values()):
-            _take(user, quiz, skill=skill, seed=f"{username}-{quiz.slug}", days_ago=number + offset)
-    _cohort(quizzes)
+            seed = f"{username}-{quiz.slug}"
+            _take(user, quiz, skill=learner["skill"], seed=seed, days_ago=number + offset)
+    _cohort(quizzes, attempts["cohort"])
 
 
-def _cohort(quizzes):
+def _cohort(quizzes, spec):
     """Enough invented learners on one quiz for the question statistics, one lure among them."""
-    path = content_dir() / COHORT_FILE
-    spec = mapping(path, read(path))
     quiz = quizzes[spec["quiz"]]
     prefix, count = spec["username_prefix"], spec["learners"]
     User = get_user_model()

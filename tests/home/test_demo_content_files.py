@@ -270,3 +270,18 @@ def test_a_wrong_volunteer_record_is_refused_as_the_model_refuses_it(
     edit(content / "volunteers.yaml", old, new)
     text = refusal()
     assert "content/volunteers.yaml" in text and f"({place})" in text and message in text
+
+
+@pytest.mark.parametrize(
+    "old, new, place",
+    [
+        ("{user: operator, quiz:", "{user: nobody, quiz:", "takers[1].user"),
+        ("quiz: school-first-lesson-quiz}", "quiz: no-quiz}", "takers[2].quiz"),
+        ("skill: 0.45}", "skill: 45}", "sample_learners[2].skill"),
+        ("  quiz: home-fire-safety-quiz", "  quiz: x", "cohort.quiz"),
+    ],
+)
+def test_a_wrong_demo_attempt_entry_is_reported_with_its_place(content, old, new, place):
+    edit(content / "quizzes" / "attempts.yaml", old, new)
+    text = refusal()
+    assert "content/quizzes/attempts.yaml" in text and f"({place})" in text

@@ -68,6 +68,10 @@ def check_content_files():
     rows = quizzes_demo.bank_rows()
     quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
     district = organisations_demo.district_file()
+    quizzes_demo.attempts_file(
+        quiz_slugs=quizzes_demo.quiz_slugs(),
+        usernames={account["username"] for account in district["accounts"]},
+    )
     courses = courses_demo.course_files(quiz_slugs=quizzes_demo.quiz_slugs())
     campaigns = courses_demo.campaign_files(course_slugs={data["slug"] for _path, data in courses})
     courses_demo.progress_file(
