@@ -178,6 +178,7 @@ SOURCES = {
     "quizzes:attempt": {"pk": "attempt"},
     "quizzes:answer": {"pk": "attempt"},
     "quizzes:submit": {"pk": "attempt"},
+    "quizzes:review": {"pk": "attempt"},
     "quizzes:result": {"pk": "attempt"},
     "quizzes:quiz": {"slug": "quiz_slug"},
     "quizzes:start": {"slug": "quiz_slug"},
