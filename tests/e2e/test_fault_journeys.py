@@ -106,6 +106,7 @@ def test_a_redis_restart_mid_quiz_keeps_the_learner_signed_in_with_every_answer(
     choose(page, "充电", "集中充电场所")
     screenshot("quiz-after-redis-restart-360")
     page.get_by_role("button", name="交卷").click()
+    page.get_by_role("button", name="确认交卷").click()
 
     expect(page.locator(".quiz-result__number")).to_have_text("100")
     attempt = Attempt.objects.get()
