@@ -91,22 +91,31 @@ def _picks(attempt):
     return picked
 
 
-@login_required
-def attempt_page(request, pk):
-    """All questions on one page; answers autosave with script, or go with the one submit."""
-    attempt = _own_attempt(request, pk)
+def _open_sheet(attempt):
+    """The questions of an open attempt with the learner's picks, or None once it is graded
+    (an attempt past its deadline is graded here: the deadline submits)."""
     if attempt.is_open and attempt.is_past_deadline():
         services.grade_attempt(attempt)
         attempt.refresh_from_db()
     if not attempt.is_open:
-        return redirect("quizzes:result", pk=attempt.pk)
+        return None
     picked = _picks(attempt)
     items = _questions_in_order(attempt)
-    remaining = attempt.remaining_seconds()
     for item in items:
         chosen = picked.get(item["question"].id, set())
         item["options"] = [(c, c.id in chosen) for c in item["choices"]]
         item["answered"] = bool(chosen)
+    return items
+
+
+@login_required
+def attempt_page(request, pk):
+    """All questions on one page; answers autosave with script, or go with the one submit."""
+    attempt = _own_attempt(request, pk)
+    items = _open_sheet(attempt)
+    if items is None:
+        return redirect("quizzes:result", pk=attempt.pk)
+    remaining = attempt.remaining_seconds()
     return render(
         request,
         "quizzes/attempt.html",
@@ -180,15 +189,9 @@ def review_view(request, pk):
         except services.AttemptClosed:
             return redirect("quizzes:result", pk=attempt.pk)
         return redirect("quizzes:review", pk=attempt.pk)
-    if attempt.is_open and attempt.is_past_deadline():
-        services.grade_attempt(attempt)
-        attempt.refresh_from_db()
-    if not attempt.is_open:
+    items = _open_sheet(attempt)
+    if items is None:
         return redirect("quizzes:result", pk=attempt.pk)
-    picked = _picks(attempt)
-    items = _questions_in_order(attempt)
-    for item in items:
-        item["answered"] = bool(picked.get(item["question"].id))
     unanswered = [i for i in items if not i["answered"]]
     remaining = attempt.remaining_seconds()
     return render(
