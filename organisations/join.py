@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import JoinCode, Membership, Organisation, generate_join_code
+from .models import JoinCode, Membership, code_roles, generate_join_code
 from .services import PROVEN_PHONE_ROLES
 
 # Wrong codes per address per window before /join/ answers 429: enough for typing mistakes,
@@ -51,23 +51,6 @@ class PhoneAlreadyRegistered(Exception):
     """The phone of a registration has an account by now: no second account is made."""
 
 
-# The roles a code may hand out where a narrower set than "any but 协调员" makes sense: a class's
-# code on the classroom wall is for its pupils and their teacher, never 消控室值班操作人员.
-CODE_ROLES_BY_KIND = {
-    Organisation.Kind.CLASS: [Membership.Role.STUDENT, Membership.Role.TEACHER],
-    Organisation.Kind.VOLUNTEER_TEAM: [Membership.Role.VOLUNTEER],
-}
-
-
-def code_roles(organisation):
-    """The roles a join code of this organisation may grant; never 协调员 (a code on a poster
-    must not hand out the right to see other people's data)."""
-    roles = CODE_ROLES_BY_KIND.get(organisation.kind)
-    if roles is None:
-        roles = [role for role in Membership.Role if role != Membership.Role.COORDINATOR]
-    return roles
-
-
 def create_join_code(organisation, role, created_by, expires_at=None):
     """A new active code for the organisation; retried on the rare clash with an existing code."""
     if role not in code_roles(organisation):
@@ -87,8 +70,14 @@ def create_join_code(organisation, role, created_by, expires_at=None):
     raise RuntimeError("could not find a free join code")  # 25**8 codes: practically unreachable
 
 
+class RoleNotGrantable(Exception):
+    """The code's role is no longer one a code of its organisation may grant (code_roles)."""
+
+
 def rotate_join_code(join_code, created_by):
     """Disable the code and make a new one with the same role and expiry for the same place."""
+    if join_code.role not in code_roles(join_code.organisation):
+        raise RoleNotGrantable
     with transaction.atomic():
         disable_join_code(join_code)
         return create_join_code(

@@ -384,7 +384,19 @@ def _visible_join_code_or_404(user, code_pk):
 @require_POST
 def rotate_join_code(request, code_pk):
     old = _visible_join_code_or_404(request.user, code_pk)
-    new = join.rotate_join_code(old, created_by=request.user)
+    try:
+        new = join.rotate_join_code(old, created_by=request.user)
+    except join.RoleNotGrantable:
+        join.disable_join_code(old)
+        messages.error(
+            request,
+            _(
+                "Join code %(code)s granted a role this organisation's codes no longer grant: "
+                "it is disabled. Make a new code."
+            )
+            % {"code": old.code},
+        )
+        return redirect("organisations:manage_join_codes", pk=old.organisation_id)
     messages.success(
         request,
         _("Join code %(old)s no longer works; the new code is %(new)s.")

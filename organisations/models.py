@@ -208,6 +208,23 @@ def generate_join_code():
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
+# The roles a code may hand out where a narrower set than "any but 协调员" makes sense: a class's
+# code on the classroom wall is for its pupils and their teacher, never 消控室值班操作人员.
+CODE_ROLES_BY_KIND = {
+    Organisation.Kind.CLASS: [Membership.Role.STUDENT, Membership.Role.TEACHER],
+    Organisation.Kind.VOLUNTEER_TEAM: [Membership.Role.VOLUNTEER],
+}
+
+
+def code_roles(organisation):
+    """The roles a join code of this organisation may grant; never 协调员 (a code on a poster
+    must not hand out the right to see other people's data)."""
+    roles = CODE_ROLES_BY_KIND.get(organisation.kind)
+    if roles is None:
+        roles = [role for role in Membership.Role if role != Membership.Role.COORDINATOR]
+    return roles
+
+
 class JoinCode(models.Model):
     """A code a coordinator hands out so people can join an organisation in a given role."""
 
@@ -234,6 +251,7 @@ class JoinCode(models.Model):
         now = now or timezone.now()
         return (
             self.is_active
+            and self.role in code_roles(self.organisation)
             and self.organisation.is_active
             and (self.expires_at is None or self.expires_at > now)
         )

@@ -166,3 +166,18 @@ def test_join_codes_page_query_count_is_fixed(
     client.force_login(town_coordinator)
     with django_assert_max_num_queries(13):
         assert client.get(codes_url(tree["unit"])).status_code == 200
+
+
+def test_an_old_class_code_for_another_role_no_longer_works_and_is_not_rotated(
+    client, tree, town_coordinator
+):
+    # Made before classes were limited to 学生 and 教师 (a factory writes it straight in).
+    old = JoinCodeFactory(organisation=tree["class"], role=Membership.Role.OPERATOR)
+    assert not old.is_usable()
+    client.force_login(town_coordinator)
+    response = client.post(reverse("organisations:rotate_join_code", args=[old.pk]), follow=True)
+    assert response.status_code == 200
+    assert "已停用" in response.content.decode()
+    old.refresh_from_db()
+    assert not old.is_active
+    assert JoinCode.objects.filter(organisation=tree["class"]).count() == 1
