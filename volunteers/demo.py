@@ -19,6 +19,12 @@ from organisations.models import Membership, Organisation
 from .models import ServiceRecord
 
 RECORD_KEYS = {"user", "team", "days_ago", "kind", "hours", "place", "description", "status"}
+# (section, required keys, optional keys) of content/volunteers.yaml's lists.
+SECTION_KEYS = [
+    ("volunteers", {"team", "phone", "name"}, set()),
+    ("trained", {"user", "days_ago"}, set()),
+    ("records", RECORD_KEYS, {"reject_reason"}),
+]
 
 
 def volunteers_file(team_names=None, course_slugs=None):
@@ -46,14 +52,17 @@ def volunteers_file(team_names=None, course_slugs=None):
                 % {"name": entry.get("team")},
                 (*place, "team"),
             )
+    for section, required, optional in SECTION_KEYS:
+        for index, entry in enumerate(data[section]):
+            content_files.mapping(path, entry, (section, index))
+            unknown = sorted(set(entry) - required - optional)
+            missing = sorted(required - set(entry))
+            if unknown or missing:
+                key = (unknown or missing)[0]
+                message = _("Unknown key “%(key)s”.") if unknown else _("“%(key)s” is required.")
+                raise ContentFileError(path, message % {"key": key}, (section, index, key))
     for index, entry in enumerate(data["records"]):
         place = ("records", index)
-        unknown = sorted(set(entry) - RECORD_KEYS - {"reject_reason"})
-        missing = sorted(RECORD_KEYS - set(entry))
-        if unknown or missing:
-            key = (unknown or missing)[0]
-            message = _("Unknown key “%(key)s”.") if unknown else _("“%(key)s” is required.")
-            raise ContentFileError(path, message % {"key": key}, (*place, key))
         record = _record(entry, volunteer=None, team=None)
         try:
             record.full_clean(exclude=["volunteer", "team", "submitted_by", "verified_by"])

@@ -262,6 +262,13 @@ def test_a_wrong_progress_entry_is_reported_with_its_place(content, old, new, pl
         ),
         ("course: extinguisher-and-hydrant", "course: x", "requirement.course", "“x”"),
         ("  place: 示例放生桥居委\n", "", "records[0].place", "place"),
+        ("phone: '13812350001', name:", "name:", "volunteers[0].phone", "phone"),
+        (
+            "{user: 'volunteer_lead', days_ago: 60}",
+            "{user: 'volunteer_lead'}",
+            "trained[0].days_ago",
+            "days_ago",
+        ),
     ],
 )
 def test_a_wrong_volunteer_record_is_refused_as_the_model_refuses_it(
