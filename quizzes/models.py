@@ -82,6 +82,19 @@ def choice_set_errors(kind, right_flags):
     return errors
 
 
+class QuestionQuerySet(models.QuerySet):
+    def drawable(self):
+        """The questions a new attempt may be given: the one rule every draw and count uses."""
+        return self.filter(active=True)
+
+    def pool(self, tag_id, difficulty=None):
+        """The drawable questions of a draw rule's topic, of its difficulty if it names one."""
+        pool = self.drawable().filter(tagged_items__tag_id=tag_id)
+        if difficulty:
+            pool = pool.filter(difficulty=difficulty)
+        return pool.distinct()
+
+
 class Question(RevisionMixin, index.Indexed, ClusterableModel):
     """One question of the bank with its choices, the right ones flagged, and why.
 
@@ -118,6 +131,8 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
     stem_hash = models.CharField(max_length=64, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
 
     panels = [
         FieldPanel("kind"),

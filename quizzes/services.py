@@ -50,17 +50,13 @@ def draw_questions(quiz, rng=_random):
     """The questions of a new attempt, each one's choices in display order, and their key."""
     chosen = list(
         dict.fromkeys(
-            quiz.fixed_questions.filter(question__active=True)
+            quiz.fixed_questions.filter(question__in=Question.objects.drawable())
             .order_by("sort_order")
             .values_list("question_id", flat=True)
         )
     )
     for rule in quiz.draw_rules.all():
-        pool = Question.objects.filter(active=True, tagged_items__tag_id=rule.tag_id).exclude(
-            id__in=chosen
-        )
-        if rule.difficulty:
-            pool = pool.filter(difficulty=rule.difficulty)
+        pool = Question.objects.pool(rule.tag_id, rule.difficulty).exclude(id__in=chosen)
         ids = sorted(set(pool.values_list("id", flat=True)))
         chosen += rng.sample(ids, min(rule.count, len(ids)))
     if quiz.shuffle_questions:
