@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
-    GroupApprovalTask,
     GroupPagePermission,
     Locale,
     Page,
     Site,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
@@ -21,12 +21,15 @@ from wagtail.models import (
 from accounts.demo import ensure_user
 from editorial import content_files
 from editorial.content_files import ContentFileError
+from editorial.models import ReviewTask
+from quizzes.models import Question
 
 from .models import FooterSettings, HomePage
 
 EDITORS_GROUP = "内容编辑"
 REVIEWERS_GROUP = "内容审核"
 WORKFLOW_NAME = "审核后发布"
+REVIEW_TASK_NAME = "审核员审核"
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 REVIEWER_PAGE_PERMISSIONS = [
@@ -52,6 +55,10 @@ QUESTION_BANK = [
     for model in ("question", "quiz", "questiontag")
     for codename in (f"add_{model}", f"change_{model}", f"view_{model}")
 ] + [("quizzes", "delete_question")]
+# Reviewers approve questions (a question is drawn only once approved) and may take over a lock.
+REVIEWER_QUESTION_BANK = [
+    ("quizzes", codename) for codename in ("publish_question", "lock_question", "unlock_question")
+]
 
 
 def load():
@@ -154,17 +161,22 @@ def _editorial_groups():
                     content_type__app_label="wagtailcore", codename=codename
                 ),
             )
+    reviewers.permissions.add(*_permissions(REVIEWER_QUESTION_BANK))
     return editors, reviewers
 
 
 def _workflow(reviewers):
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
-    task = GroupApprovalTask.objects.filter(name="审核员审核").first()
+    task = ReviewTask.objects.filter(name=REVIEW_TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name="审核员审核")
+        task = ReviewTask.objects.create(name=REVIEW_TASK_NAME)
         task.groups.set([reviewers])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     root = tree_root()
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+    # The question bank goes through the same review: a wrong key costs learners a pass.
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(Question), defaults={"workflow": workflow}
+    )
     # Wagtail ships a "Moderators approval" workflow; ours replaces it for every page.
     Workflow.objects.exclude(pk=workflow.pk).filter(active=True).update(active=False)

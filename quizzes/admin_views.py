@@ -3,7 +3,6 @@
 import secrets
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q
 from django.http import FileResponse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
@@ -21,7 +21,7 @@ from spreadsheets import writing
 
 from . import importer, services, word_bank
 from .forms import ImportUploadForm
-from .models import AnswerChoice, Attempt, Question, Quiz
+from .models import AnswerChoice, Attempt, Question, QuestionImport, Quiz
 
 SESSION_KEY = "quizzes_import"
 PREVIEW_PROBLEM_ROWS = 200
@@ -30,6 +30,11 @@ SAMPLES = {
     "tidy": ("题库示例（整齐）.docx", "question-bank-tidy.docx"),
     "messy": ("题库示例（杂乱，含错误）.docx", "question-bank-messy.docx"),
 }
+
+
+def batch_listing_url(batch):
+    """The question listing showing one import's questions, where the reviewer approves them."""
+    return f"{reverse('wagtailsnippets_quizzes_question:list')}?imported_in={batch.pk}"
 
 
 class PermissionRequired:
@@ -79,6 +84,7 @@ class ImportView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
             request.session[SESSION_KEY] = {
                 "token": token,
                 "rows": [r.as_data() for r in preview.valid_rows],
+                "file_name": form.cleaned_data["file"].name[:255],
             }
         return self.render_to_response(
             self.get_context_data(
@@ -98,13 +104,25 @@ class ImportView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
         if not stored or stored.get("token") != request.POST.get("token"):
             messages.error(request, _("That preview has expired; upload the file again."))
             return redirect("quizzes_import")
-        created = services.import_questions(stored["rows"])
+        batch = QuestionImport.objects.create(
+            file_name=stored.get("file_name", ""), imported_by=request.user
+        )
+        created = services.import_questions(stored["rows"], batch=batch)
         del request.session[SESSION_KEY]
         skipped = len(stored["rows"]) - created
         messages.success(
             request,
-            _("%(created)s questions imported; %(skipped)s already in the bank were skipped.")
+            _(
+                "%(created)s questions imported as drafts and submitted for review; "
+                "%(skipped)s already in the bank were skipped. None is drawn into an attempt "
+                "before a reviewer approves it."
+            )
             % {"created": created, "skipped": skipped},
+            buttons=[
+                messages.button(batch_listing_url(batch), _("See the batch"), new_window=False)
+            ]
+            if created
+            else None,
         )
         return redirect("quizzes_import")
 

@@ -6,6 +6,7 @@ the same importer as an upload (题库导入); the quizzes are content/quizzes/q
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -17,19 +18,22 @@ from accounts.demo import ensure_user
 from editorial.content_files import ContentFileError, content_dir, mapping, read, read_list
 
 from . import importer, services
-from .models import Choice, DrawRule, Question, QuestionTag, Quiz
+from .models import Choice, DrawRule, Question, QuestionImport, QuestionTag, Quiz, stem_hash
 
 BANK = "quizzes/questions.csv"
+# Questions an editor wrote and submitted: the demo's reviewer finds them waiting.
+DRAFTS = "quizzes/drafts.csv"
+DRAFTS_AUTHOR = "editor"
 QUIZZES_FILE = "quizzes/quizzes.yaml"
 ATTEMPTS_FILE = "quizzes/attempts.yaml"
 
 
-def bank_rows():
-    """The bank's rows as the importer checked them; any problem is a ContentFileError.
-
-    Questions already in the bank are not a problem here: import_questions skips them.
+def bank_rows(name=BANK):
+    """The bank's rows (or the drafts') as the importer checked them; any problem is a
+    ContentFileError. Questions already in the bank are not a problem here: import_questions
+    skips them.
     """
-    path = content_dir() / BANK
+    path = content_dir() / name
     preview = importer.read_sheet(path.name, path.read_bytes(), csv_allowed=True, existing=set())
     if preview.error:
         raise ContentFileError(path, preview.error)
@@ -114,6 +118,16 @@ def attempts_file(quiz_slugs=None, usernames=None):
     return data
 
 
+def _drafts():
+    """The drafts, submitted for review by the demo's editor as one import would be."""
+    rows = [row.as_data() for row in bank_rows(DRAFTS)]
+    if Question.objects.filter(stem_hash__in=[stem_hash(row["stem"]) for row in rows]).exists():
+        return
+    author = ensure_user(DRAFTS_AUTHOR, "示例编辑")
+    batch = QuestionImport.objects.create(file_name=Path(DRAFTS).name, imported_by=author)
+    services.import_questions(rows, batch=batch)
+
+
 def quiz_slugs():
     """The slugs of the demo quizzes: what a course file's quiz lesson may name."""
     return {spec["slug"] for spec in read_list(content_dir() / QUIZZES_FILE)}
@@ -126,6 +140,7 @@ def load():
     with transaction.atomic():
         services.import_questions([row.as_data() for row in rows])
         quizzes = {spec["slug"]: _quiz(spec) for spec in specs}
+        _drafts()
     attempts = attempts_file()
     User = get_user_model()
     for taker in attempts["takers"]:

@@ -4,6 +4,7 @@ import unicodedata
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,7 +18,13 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, RevisionMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 LETTERS = "ABCDEFGH"
@@ -84,8 +91,12 @@ def choice_set_errors(kind, right_flags):
 
 class QuestionQuerySet(models.QuerySet):
     def drawable(self):
-        """The questions a new attempt may be given: the one rule every draw and count uses."""
-        return self.filter(active=True)
+        """The questions a new attempt may be given: the one rule every draw and count uses.
+
+        Live means a reviewer approved it; a pending change of a live question waits in its
+        revisions, so draws keep giving the approved text until the change is approved too.
+        """
+        return self.filter(active=True, live=True)
 
     def pool(self, tag_id, difficulty=None):
         """The drawable questions of a draw rule's topic, of its difficulty if it names one."""
@@ -95,11 +106,14 @@ class QuestionQuerySet(models.QuerySet):
         return pool.distinct()
 
 
-class Question(RevisionMixin, index.Indexed, ClusterableModel):
+class Question(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
     """One question of the bank with its choices, the right ones flagged, and why.
 
-    Every save in the admin is a revision (RevisionMixin), so a key fix can be seen and
-    compared. Attempts copy the key when they are drawn, so a fix never rewrites old grades.
+    A new question or a change is a draft revision until the review workflow approves it
+    (WorkflowMixin, DraftStateMixin); the row holds the approved text. Attempts copy the key and
+    the live revision when they are drawn, so a fix never rewrites old grades.
     """
 
     class Kind(models.TextChoices):
@@ -131,6 +145,30 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
     stem_hash = models.CharField(max_length=64, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    imported_in = models.ForeignKey(
+        "quizzes.QuestionImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="questions",
+        verbose_name=pgettext_lazy("question bank", "import"),
+    )
+
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="question",
+        for_concrete_model=False,
+    )
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="question",
+        for_concrete_model=False,
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -175,6 +213,28 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
     def right_choice_ids(self):
         """The ids of the choices flagged right now, sorted: the key a new attempt copies."""
         return sorted(c.id for c in self.choices.all() if c.is_correct)
+
+
+class QuestionImport(models.Model):
+    """One uploaded bank: its questions arrive as drafts together and are reviewed as a batch."""
+
+    file_name = models.CharField(pgettext_lazy("uploaded", "file"), max_length=255)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.imported_at):%Y-%m-%d %H:%M} · {self.file_name}"
 
 
 class Choice(Orderable):

@@ -119,7 +119,7 @@ def regrade_question(question, editor):
             attempt.answer_key = {**attempt.answer_key, str(question.pk): key}
             attempt.question_revisions = {
                 **attempt.question_revisions,
-                str(question.pk): question.latest_revision_id,
+                str(question.pk): question.live_revision_id,
             }
             attempt.correct_count = item.new_correct_count
             attempt.score = item.new_score
@@ -137,7 +137,7 @@ def regrade_question(question, editor):
             user=editor,
             data={
                 "question": question.pk,
-                "revision": question.latest_revision_id,
+                "revision": question.live_revision_id,
                 "key": key,
                 "rekeyed": len(plan),
                 "changed": len(changed),

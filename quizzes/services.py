@@ -64,7 +64,7 @@ def draw_questions(quiz, rng=_random):
     drawn = Draw(chosen)
     kinds = {}
     for question_id, kind, revision_id in Question.objects.filter(id__in=chosen).values_list(
-        "id", "kind", "latest_revision_id"
+        "id", "kind", "live_revision_id"
     ):
         kinds[question_id] = kind
         drawn.revisions[str(question_id)] = revision_id
@@ -292,15 +292,23 @@ def _grade_locked(attempt, now):
     return True
 
 
-def import_questions(rows):
+def import_questions(rows, *, batch=None):
     """Save checked import rows in one transaction; a question already in the bank is skipped.
 
-    rows are ImportRow.as_data() dicts. Returns the number of questions created.
+    rows are ImportRow.as_data() dicts. With a batch (an editor's upload) the questions are
+    drafts of that batch, each submitted to review by the uploader, and none is drawn before a
+    reviewer approves it; without one (the demo's vetted bank) they are live at once.
+    Returns the number of questions created.
     """
+    from wagtail.log_actions import log
     from wagtail.search import index
 
     from .models import QuestionTag, TaggedQuestion, stem_hash
+    from .review import submit_for_review
 
+    live = batch is None
+    now = timezone.now()
+    user = batch.imported_by if batch else None
     with transaction.atomic():
         existing = set(
             Question.objects.filter(stem_hash__in=[stem_hash(r["stem"]) for r in rows]).values_list(
@@ -322,6 +330,11 @@ def import_questions(rows):
                     explanation=r["explanation"],
                     difficulty=r["difficulty"],
                     stem_hash=stem_hash(r["stem"]),
+                    live=live,
+                    has_unpublished_changes=not live,
+                    first_published_at=now if live else None,
+                    last_published_at=now if live else None,
+                    imported_in=batch,
                 )
                 for r in fresh
             ]
@@ -350,5 +363,12 @@ def import_questions(rows):
             ]
         )
         for question in questions:
+            # The revision is what review compares and publishes, and what attempts cite.
+            revision = question.save_revision(user=user, clean=False, changed=not live)
+            if live:
+                Question.objects.filter(pk=question.pk).update(live_revision=revision)
+            else:
+                log(instance=question, action="wagtail.create", user=user, revision=revision)
+                submit_for_review(question, user)
             index.insert_or_update_object(question)
     return len(questions)

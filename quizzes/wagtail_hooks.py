@@ -1,5 +1,6 @@
 import django_filters
 
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,13 +11,18 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
+from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from editorial.reviewed import ReviewedEditingMixin
 
 from . import item_analysis_views, question_history_views, regrading
 from .admin_views import ImportView, QuizStatisticsView, StatisticsView
+from .bulk_approve import ApproveBulkAction
 from .forms import QuestionAdminForm
-from .models import Question, QuestionTag, Quiz
+from .models import Question, QuestionImport, QuestionTag, Quiz
 
 MENU_HOOK = "register_quizzes_menu_item"
 
@@ -27,14 +33,35 @@ class QuestionFilterSet(WagtailFilterSet):
         field_name="tagged_items__tag",
         queryset=QuestionTag.objects.order_by("name"),
     )
+    in_review = django_filters.BooleanFilter(
+        label=_("waiting for review"), method="filter_in_review"
+    )
+    imported_in = django_filters.ModelChoiceFilter(
+        label=pgettext_lazy("question bank", "import"), queryset=QuestionImport.objects.all()
+    )
 
     class Meta:
         model = Question
-        fields = ["kind", "difficulty", "active"]
+        fields = ["kind", "difficulty", "active", "live"]
+
+    def filter_in_review(self, queryset, name, value):
+        waiting = Q(workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
+        return (queryset.filter(waiting) if value else queryset.exclude(waiting)).distinct()
+
+
+class QuestionCreateView(ReviewedEditingMixin, snippet_views.CreateView):
+    pass
+
+
+class QuestionEditView(ReviewedEditingMixin, snippet_views.EditView):
+    pass
 
 
 class QuestionViewSet(SnippetViewSet):
     model = Question
+    # 审核后发布: a question goes live only by another person's approval.
+    add_view_class = QuestionCreateView
+    edit_view_class = QuestionEditView
     icon = "help"
     menu_label = _("Question bank")
     menu_hook = MENU_HOOK
@@ -118,6 +145,8 @@ def quizzes_admin_urls():
         ),
     ]
 
+
+hooks.register("register_bulk_action", ApproveBulkAction)
 
 # Deleting an answered question is refused with a page offering to retire it, for the delete
 # view and the listing's bulk delete alike (both run this hook before anything is deleted).

@@ -162,6 +162,8 @@ def choice_form_data(question, remove_letter):
         "choices-INITIAL_FORMS": len(choices),
         "choices-MIN_NUM_FORMS": 2,
         "choices-MAX_NUM_FORMS": 8,
+        # No review workflow in these tests: the editor publishes the change at once.
+        "action-publish": "1",
     }
     for index, item in enumerate(choices):
         data[f"choices-{index}-id"] = item.pk
@@ -198,6 +200,7 @@ def test_saving_a_question_in_the_editor_makes_a_revision_attempts_record(
     assert mistaken.latest_revision is not None
     attempt = services.start_attempt(learner, quiz)
     assert attempt.question_revisions[str(mistaken.pk)] == mistaken.latest_revision_id
+    assert mistaken.live_revision_id == mistaken.latest_revision_id
 
 
 def test_regrade_lists_and_changes_exactly_the_affected_attempts(regrader_client, wrong_key_quiz):

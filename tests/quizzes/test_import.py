@@ -174,6 +174,7 @@ def test_script_in_imported_text_is_shown_escaped(admin_client, learner, client)
     admin_client.post(URL, {"token": response.context["token"]})
     question = Question.objects.get()
     assert question.stem == stem
+    question.get_latest_revision().publish()  # as a reviewer's approval does
     from quizzes import services
     from tests.quizzes.factories import QuizFactory
 

@@ -66,6 +66,7 @@ def check_content_files():
     """
     home_demo.home_file()
     rows = quizzes_demo.bank_rows()
+    quizzes_demo.bank_rows(quizzes_demo.DRAFTS)
     quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
     district = organisations_demo.district_file()
     quizzes_demo.attempts_file(
