@@ -55,3 +55,20 @@ def test_editor_can_delete_an_unused_question(client, demo):
     url = reverse("wagtailsnippets_quizzes_question:delete", args=[question.pk])
     assert client.post(url).status_code == 302
     assert not Question.objects.filter(pk=question.pk).exists()
+
+
+def test_the_demo_has_drafts_waiting_for_the_reviewer(client, demo):
+    from quizzes.demo import DRAFTS, bank_rows
+
+    stems = [row.stem for row in bank_rows(DRAFTS)]
+    drafts = Question.objects.filter(stem__in=stems)
+    assert drafts.count() == len(stems) >= 3
+    assert all(not q.live and q.workflow_in_progress for q in drafts)
+    assert not Question.objects.drawable().filter(stem__in=stems).exists()
+    client.force_login(User.objects.get(username="reviewer"))
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert all(stem in dashboard for stem in stems)
+    # The editor who submitted them sees them as their own, with nothing to approve.
+    client.force_login(User.objects.get(username="editor"))
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "workflow/action" not in dashboard
