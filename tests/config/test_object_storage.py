@@ -319,3 +319,26 @@ def test_an_unknown_addressing_style_stops_the_process():
     result = run_manage("check", env={**BUCKET_ENV, "AWS_S3_ADDRESSING_STYLE": "sideways"})
     assert result.returncode != 0
     assert "AWS_S3_ADDRESSING_STYLE must be auto, virtual or path" in result.stderr
+
+
+def test_an_upload_the_bucket_refuses_answers_the_storage_page_and_keeps_no_record(
+    bucket, client, settings, caplog
+):
+    # A bucket name that does not exist on the endpoint: what a mistyped setting or a revoked
+    # key gets from the store (NoSuchBucket, AccessDenied).
+    options = settings.STORAGES["default"]["OPTIONS"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**options, "bucket_name": f"{bucket.name}-missing"},
+        },
+    }
+    response = admin_client(client).post(
+        "/admin/images/add/", {"title": "海报", "file": png_upload(), "tags": ""}
+    )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "文件存储暂时无法访问" in page and "Traceback" not in page
+    assert not get_image_model().objects.exists()
+    assert any("Object storage failed" in record.getMessage() for record in caplog.records)
