@@ -162,6 +162,10 @@ def test_an_image_uploaded_in_the_admin_lands_in_the_bucket_with_a_rendition_ser
     assert fetched.status_code == 200
     assert PILImage.open(io.BytesIO(fetched.content)).size == (120, 90)
     assert requests.get(image.file.url, timeout=10).status_code == 200
+    # The admin's own pages make their thumbnails in the bucket too.
+    for page in ("/admin/images/", f"/admin/images/{image.pk}/"):
+        assert client.get(page).status_code == 200
+    assert len([key for key in bucket.stored_keys() if key.startswith("images/")]) >= 2
 
 
 def test_the_bucket_policy_opens_only_the_picture_prefixes(bucket):
@@ -231,8 +235,9 @@ def private_document(bucket, client):
         {"title": "内部预案", "file": upload, "collection": collection.pk, "tags": ""},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    client.logout()
     document = get_document_model().objects.get()
+    assert client.get(f"/admin/documents/edit/{document.pk}/").status_code == 200
+    client.logout()
     assert document.collection == collection
     assert document.file.name in bucket.stored_keys()
     document.group = group
@@ -273,6 +278,7 @@ def test_a_private_document_is_not_handed_to_someone_not_allowed(private_documen
     assert response.status_code == 302
     location = response["Location"]
     assert urlsplit(location).path == reverse("accounts:login")
+    assert query_of(location)["next"] == private_document.url
     assert "X-Amz-Signature" not in location and "documents/" not in urlsplit(location).path
 
 
