@@ -138,6 +138,32 @@ def test_without_a_bucket_media_stay_on_the_local_disk(client, settings, tmp_pat
     assert b"".join(response.streaming_content) == b"%PDF-1.4 local"
 
 
+def test_without_a_bucket_a_private_document_is_streamed_by_wagtails_view_after_its_check(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    group = Group.objects.create(name="安全培训")
+    collection = Collection.get_first_root_node().add_child(name="内部资料")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    document = get_document_model().objects.create(
+        title="内部预案",
+        collection=collection,
+        file=ContentFile(b"%PDF-1.4 local private", name="内部预案.pdf"),
+    )
+    refused = client.get(document.url)
+    assert refused.status_code == 302
+    assert urlsplit(refused["Location"]).path == reverse("accounts:login")
+    allowed = UserFactory(username="allowed-reader")
+    allowed.groups.add(group)
+    client.force_login(allowed)
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 local private"
+
+
 def test_an_image_uploaded_in_the_admin_lands_in_the_bucket_with_a_rendition_served_by_url(
     bucket, client, tmp_path
 ):
@@ -181,6 +207,27 @@ def test_the_bucket_policy_opens_only_the_picture_prefixes(bucket):
     assert json.loads(bucket.client.get_bucket_policy(Bucket=bucket.name)["Policy"]) == json.loads(
         out.getvalue()
     )
+
+
+def test_a_shared_bucket_keeps_everything_under_its_location_and_opens_only_its_pictures(
+    bucket, settings
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "location": "firesafety"},
+        },
+    }
+    call_command("media_bucket_policy", "--apply", stdout=io.StringIO(), stderr=io.StringIO())
+    storage = storages["default"]
+    picture = storage.save("images/消防栓.png", ContentFile(b"png"))
+    document = storage.save("documents/应急预案.pdf", ContentFile(b"%PDF"))
+    assert bucket.stored_keys() == {f"firesafety/{picture}", f"firesafety/{document}"}
+    assert requests.get(storage.url(picture), timeout=10).status_code == 200
+    unsigned = f"{bucket.url}/firesafety/{document}"
+    assert requests.get(unsigned, timeout=10).status_code == 403
+    assert requests.get(storage.url(document), timeout=10).content == b"%PDF"
 
 
 def test_the_bucket_policy_command_refuses_without_a_bucket():
