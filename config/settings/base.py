@@ -303,6 +303,20 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
         },
     }
+    # Exports, member sheets and volunteers' photos hold names, phones and passwords: on a disk
+    # (shared by the web machines and db_worker) unless the operator also puts them in the
+    # bucket, under private/ with no public URL, still served only by the checked views.
+    if env("PRIVATE_FILES_IN_BUCKET", "false").lower() == "true":
+        for _alias in ("exports", "imports", "private"):
+            STORAGES[_alias] = {
+                "BACKEND": "config.object_storage.MediaStorage",
+                "OPTIONS": {
+                    **STORAGES["default"]["OPTIONS"],
+                    "location": "/".join(filter(None, [env("AWS_LOCATION"), "private", _alias])),
+                    "custom_domain": None,
+                    "public_prefixes": (),
+                },
+            }
     # The documents view checks the collection's privacy, then redirects to a signed URL: the
     # bucket sends the bytes, not a gunicorn worker.
     WAGTAILDOCS_SERVE_METHOD = "redirect"

@@ -1,15 +1,11 @@
 """Media in an S3-compatible bucket, against a local S3 server (moto) that the tests start.
 
-One moto server per session on a free local port; each test gets its own bucket and the
-STORAGES setting that AWS_STORAGE_BUCKET_NAME would give (config/settings/base.py). Nothing
-here reaches the internet.
+The server and the buckets: tests/object_storage.py (fixtures `bucket`, `s3_endpoint`).
 """
 
 import io
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -30,72 +26,9 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from tests.config.test_settings import PRODUCTION_ENV, run_manage
 from tests.factories import UserFactory
-
-moto_server = pytest.importorskip("moto.server", reason="moto[server] is in requirements-dev.txt")
+from tests.object_storage import SIGNED_URL_SECONDS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.object_storage]
-
-# moto accepts any key; these only have to be the same for signing and for the bucket.
-CREDENTIALS = {"access_key": "moto-test-key", "secret_key": "moto-test-secret"}
-SIGNED_URL_SECONDS = 300
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """A moto S3 server on a free port of 127.0.0.1, for the whole session."""
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings, tmp_path):
-    """A fresh bucket as the default storage, as AWS_STORAGE_BUCKET_NAME sets it."""
-    import boto3
-
-    name = f"firesafety-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=CREDENTIALS["access_key"],
-        aws_secret_access_key=CREDENTIALS["secret_key"],
-    )
-    client.create_bucket(Bucket=name)
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # The setting_changed signal makes Django forget its storage objects (storages and
-    # default_storage), so FileFields bound to the default storage reach the bucket now and
-    # the disk again after the test.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "config.object_storage.MediaStorage",
-            "OPTIONS": {
-                **CREDENTIALS,
-                "bucket_name": name,
-                "endpoint_url": s3_endpoint,
-                "region_name": "us-east-1",
-                "addressing_style": "path",
-                "signature_version": "s3v4",
-                "querystring_expire": SIGNED_URL_SECONDS,
-                "file_overwrite": False,
-            },
-        },
-    }
-    settings.WAGTAILDOCS_SERVE_METHOD = "redirect"
-    assert type(storages["default"]).__name__ == "MediaStorage"
-    # As the README's deployment asks: pictures readable by anyone, nothing else.
-    call_command("media_bucket_policy", "--apply", stdout=io.StringIO(), stderr=io.StringIO())
-
-    def stored_keys():
-        listed = client.list_objects_v2(Bucket=name).get("Contents", [])
-        return {item["Key"] for item in listed}
-
-    return SimpleNamespace(
-        name=name, client=client, url=f"{s3_endpoint}/{name}", stored_keys=stored_keys
-    )
 
 
 def png_upload(name="火灾报警按钮.png", size=(400, 300)):
@@ -359,12 +292,35 @@ def test_production_with_a_bucket_passes_the_deployment_checklist_and_uses_it():
         "from django.conf import settings; from django.core.files.storage import storages; "
         "s = storages['default']; "
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.addressing_style, "
-        "settings.WAGTAILDOCS_SERVE_METHOD, settings.STORAGES['staticfiles']['BACKEND'])",
+        "settings.WAGTAILDOCS_SERVE_METHOD, settings.STORAGES['staticfiles']['BACKEND'], "
+        "type(storages['exports']).__name__)",
         env=BUCKET_ENV,
     )
     assert shown.stdout.strip().splitlines()[-1] == (
         "MediaStorage firesafety-media-1250000000 https://cos.ap-shanghai.myqcloud.com virtual "
-        "redirect whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "redirect whitenoise.storage.CompressedManifestStaticFilesStorage FileSystemStorage"
+    )
+
+
+def test_private_files_in_the_bucket_are_under_private_with_no_public_prefix():
+    shown = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; "
+        "print([(type(storages[a]).__name__, storages[a].location, storages[a].public_prefixes, "
+        "storages[a].custom_domain) for a in ('exports', 'imports', 'private')])",
+        env={
+            **BUCKET_ENV,
+            "PRIVATE_FILES_IN_BUCKET": "true",
+            "AWS_LOCATION": "firesafety",
+            "AWS_S3_CUSTOM_DOMAIN": "media.firesafety.example.cn",
+        },
+    )
+    assert shown.stdout.strip().splitlines()[-1] == str(
+        [
+            ("MediaStorage", f"firesafety/private/{alias}", (), None)
+            for alias in ("exports", "imports", "private")
+        ]
     )
 
 
