@@ -1,11 +1,15 @@
-"""A database that blinks, or a full disk, answers a Chinese 503 page, never a traceback.
+"""A database that blinks, a full disk or an object store that fails answers a Chinese 503 page.
 
 Pages that write files say so at the field (config/storage.DiskFull); this is the net for the
 rest: Wagtail's image and document uploads and renditions, Django's temporary upload files.
+With media in a bucket (config/object_storage.py), an endpoint that cannot be reached or that
+refuses (wrong bucket, key or policy) fails those same uploads and renditions.
 """
 
 import logging
 import sys
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -37,11 +41,22 @@ def disk_full(error):
     return response
 
 
+def object_storage_failed(error):
+    """The 503 page for a bucket that cannot be reached or refused; operators find why logged."""
+    logger.error("Object storage failed, answered 503: %s", error)
+    response = HttpResponse(render_to_string("503.html", {"storage_failed": True}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _unavailable(error):
     if isinstance(error, DATABASE_UNAVAILABLE):
         return database_unavailable(error)
     if is_disk_full(error):
         return disk_full(error)
+    if isinstance(error, BotoCoreError | ClientError):
+        return object_storage_failed(error)
     return None
 
 

@@ -87,3 +87,31 @@ def full_disk(settings):
         return storages[alias]
 
     return fill
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local S3 server (moto) for the whole session: its endpoint (tests/object_storage.py)."""
+    from tests.object_storage import start_server
+
+    stop, endpoint = start_server()
+    yield endpoint
+    stop()
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings, tmp_path):
+    """A fresh bucket holding the media, as AWS_STORAGE_BUCKET_NAME sets it; MEDIA_ROOT empty."""
+    from tests.object_storage import make_bucket
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return make_bucket(s3_endpoint, settings)
+
+
+@pytest.fixture
+def private_files_bucket(s3_endpoint, settings, tmp_path):
+    """A fresh bucket holding media and private files, as PRIVATE_FILES_IN_BUCKET sets it."""
+    from tests.object_storage import make_bucket
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return make_bucket(s3_endpoint, settings, private_files=True)

@@ -277,6 +277,52 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
+# Object storage, for when one machine is not enough: with AWS_STORAGE_BUCKET_NAME set, media
+# (Wagtail's images, renditions and documents) go to that S3-compatible bucket instead of
+# MEDIA_ROOT; pictures by plain URL, everything else by signed, expiring URL
+# (config/object_storage.py). Credentials are read by boto3 from its own environment variables
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role, never from settings.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    _addressing_style = env("AWS_S3_ADDRESSING_STYLE")
+    if _addressing_style not in {None, "auto", "virtual", "path"}:
+        raise ImproperlyConfigured("AWS_S3_ADDRESSING_STYLE must be auto, virtual or path.")
+    STORAGES["default"] = {
+        "BACKEND": "config.object_storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "addressing_style": _addressing_style,
+            "signature_version": env("AWS_S3_SIGNATURE_VERSION", "s3v4"),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
+            "location": env("AWS_LOCATION", ""),
+            "querystring_expire": int(env("MEDIA_SIGNED_URL_SECONDS", "300")),
+            # Uploads are named after the file: a second 通知.pdf gets a suffix, as on disk,
+            # instead of replacing the first one's object.
+            "file_overwrite": False,
+        },
+    }
+    # Exports, member sheets and volunteers' photos hold names, phones and passwords: on a disk
+    # (shared by the web machines and db_worker) unless the operator also puts them in the
+    # bucket, under private/ with no public URL, still served only by the checked views.
+    if env("PRIVATE_FILES_IN_BUCKET", "false").lower() == "true":
+        for _alias in ("exports", "imports", "private"):
+            STORAGES[_alias] = {
+                "BACKEND": "config.object_storage.MediaStorage",
+                "OPTIONS": {
+                    **STORAGES["default"]["OPTIONS"],
+                    "location": "/".join(filter(None, [env("AWS_LOCATION"), "private", _alias])),
+                    "custom_domain": None,
+                    "public_prefixes": (),
+                },
+            }
+    # The documents view checks the collection's privacy, then redirects to a signed URL: the
+    # bucket sends the bytes, not a gunicorn worker.
+    WAGTAILDOCS_SERVE_METHOD = "redirect"
+else:
+    # Wagtail's view streams the file after its checks (nginx must not serve media/documents/).
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # People-list Excel exports above this many rows are written in the background with progress.
 REPORTS_BACKGROUND_EXPORT_ROWS = 10_000
 REPORTS_EXPORTS_KEPT_HOURS = 24
@@ -339,6 +385,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # The admin signs in through the site's sign-in, which asks for the second factor.
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
+# Private documents and pages send visitors there too, not to Wagtail's plain /_util/login/.
+WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 
 # Search: longer queries are cut to this many characters before segmentation.
 SEARCH_QUERY_MAX_LENGTH = 200
