@@ -5,9 +5,16 @@ reviewer that is approving their own work. Approval still needs the permission (
 publishes as the approver), so the direct route is closed in the editor instead.
 """
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from wagtail.admin import messages
 from wagtail.models import WorkflowMixin
 
+from .models import wrote_it
+
 PUBLISH = "publish"
+APPROVE = "approve"
 SUBMIT = "submit"
 
 
@@ -32,6 +39,27 @@ class ReviewedEditingMixin:
         if instance is not None and getattr(instance, "workflow_in_progress", False):
             refused.add(SUBMIT)
         return [action for action in actions if action not in refused]
+
+    def workflow_action_action(self):
+        # Approving from the editor saves the form first: a reviewer who changed the content
+        # has written part of it, and another person approves it (ReviewTask).
+        if self.workflow_action == APPROVE and wrote_it(self.object, self.request.user):
+            messages.warning(
+                self.request,
+                _("Your changes are saved; another reviewer approves them, not you."),
+            )
+            return None
+        return super().workflow_action_action()
+
+    def get_success_message(self, *args, **kwargs):
+        # Wagtail ships no Chinese for "created and submitted for moderation", and the author
+        # should read what happens next.
+        if getattr(self, "action", None) == SUBMIT:
+            return _(
+                "%(model_name)s “%(object)s” submitted for review: it goes live once another "
+                "person approves it."
+            ) % {"model_name": capfirst(self.model._meta.verbose_name), "object": self.object}
+        return super().get_success_message(*args, **kwargs)
 
 
 def drop_publish_item(menu_items, request, context):

@@ -381,8 +381,6 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
-# A change made while something waits for review is reviewed again, never approved with it.
-WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # The admin signs in through the site's sign-in, which asks for the second factor.
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 # Private documents and pages send visitors there too, not to Wagtail's plain /_util/login/.

@@ -279,13 +279,25 @@ def test_a_reviewer_who_edits_what_waits_for_them_cannot_approve_it(client, edit
     assert refused(act(client, editorial["reviewer"], question, "approve"))
     question.refresh_from_db()
     assert not question.live
-    # Someone else approves; approving the submitted revision leaves the reviewer's change
-    # waiting for its own approval (WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT).
-    assert not refused(act(client, editorial["admin"], question, "approve"))
-    question.refresh_from_db()
-    assert question.workflow_in_progress
-    assert question.current_workflow_task_state.revision_id == question.latest_revision_id
-    assert refused(act(client, editorial["reviewer"], question, "approve"))
+    # Someone else approves the reviewer's wording.
     assert not refused(act(client, editorial["admin"], question, "approve"))
     question.refresh_from_db()
     assert question.live and question.stem == "审核员改过的题干？"
+
+
+def test_approving_from_the_editor_with_changes_saves_them_for_another_reviewer(client, editorial):
+    question = submit_new(client, editorial["editor"], "编辑写的题干？")
+    client.force_login(editorial["reviewer"])
+    edit = reverse("wagtailsnippets_quizzes_question:edit", args=[question.pk])
+    data = question_form("审核员顺手改的题干？", action="action-workflow-action")
+    for position, choice in enumerate(question.choices.order_by("sort_order")):
+        data[f"choices-{position}-id"] = choice.pk
+    data["choices-INITIAL_FORMS"] = 3
+    data["workflow-action-name"] = "approve"
+    response = client.post(edit, data, follow=True)
+    assert "另一位审核员" in response.content.decode()
+    question.refresh_from_db()
+    assert not question.live and question.workflow_in_progress
+    assert not refused(act(client, editorial["admin"], question, "approve"))
+    question.refresh_from_db()
+    assert question.live and question.stem == "审核员顺手改的题干？"
