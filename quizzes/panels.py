@@ -1,0 +1,42 @@
+"""The quiz editor's read-out of what the draw can give: each rule's pool, shortfalls, total."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import Panel
+
+from .draw_plan import plan_for_quiz
+from .forms import rule_shortage_message
+from .models import Difficulty, Question, QuestionTag
+
+
+class DrawPlanPanel(Panel):
+    """Shows, as of the last save (or the form just posted), how many questions each rule has."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("What each attempt gets"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "quizzes/admin/panels/draw_plan.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            # A posted form that was refused already worked the plan out from what was typed.
+            plan = getattr(self.form, "draw_plan", None) or plan_for_quiz(self.instance)
+            tags = QuestionTag.objects.in_bulk([rule.tag_id for rule in plan.rules])
+            difficulties = dict(Difficulty.choices)
+            context["plan"] = plan
+            context["rules"] = [
+                {
+                    "number": number,
+                    "plan": rule,
+                    "topic": tags.get(rule.tag_id),
+                    "difficulty": difficulties.get(rule.difficulty),
+                    "shortage": rule_shortage_message(rule) if rule.short else "",
+                }
+                for number, rule in enumerate(plan.rules, start=1)
+            ]
+            context["not_drawable"] = list(
+                Question.objects.filter(id__in=plan.fixed_not_drawable).only("id", "stem")
+            )
+            return context
