@@ -28,13 +28,15 @@ class DrawPlanPanel(Panel):
             context["plan"] = plan
             context["rules"] = [
                 {
-                    "number": number,
                     "plan": rule,
-                    "topic": tags.get(rule.tag_id),
-                    "difficulty": difficulties.get(rule.difficulty),
+                    "label": " · ".join(
+                        str(part)
+                        for part in (tags.get(rule.tag_id, "—"), difficulties.get(rule.difficulty))
+                        if part
+                    ),
                     "shortage": rule_shortage_message(rule) if rule.short else "",
                 }
-                for number, rule in enumerate(plan.rules, start=1)
+                for rule in plan.rules
             ]
             context["not_drawable"] = list(
                 Question.objects.filter(id__in=plan.fixed_not_drawable).only("id", "stem")

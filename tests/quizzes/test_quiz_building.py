@@ -109,9 +109,8 @@ def test_editor_sees_each_rules_pool_of_drawable_questions_in_the_quiz_editor(ed
     DrawRule.objects.create(quiz=quiz, tag_id=tag_id("疏散"), count=2, difficulty=3, sort_order=1)
     page = text(editor.get(edit_url(quiz)))
     assert "每次测验 5 道题" in page
-    # Rule 1: 灭火器, draws 3 of a pool of 4; rule 2: 疏散 · 难, draws 2 of a pool of 2.
-    assert "1 灭火器 3 4 4" in page
-    assert "2 疏散 · 难 2 2 2" in page
+    assert "灭火器：抽 3 道，题池 4 道已审核的题，扣除前面已选后可抽 4 道" in page
+    assert "疏散 · 难：抽 2 道，题池 2 道已审核的题，扣除前面已选后可抽 2 道" in page
 
 
 def test_the_pool_left_counts_fixed_questions_and_what_earlier_rules_may_take(editor):
@@ -123,8 +122,8 @@ def test_the_pool_left_counts_fixed_questions_and_what_earlier_rules_may_take(ed
     DrawRule.objects.create(quiz=quiz, tag_id=tag_id("灭火器"), count=2, sort_order=1)
     page = text(editor.get(edit_url(quiz)))
     # Rule 2's pool is all 6; the fixed one and rule 1's three easy ones are gone: 2 are left.
-    assert "1 灭火器 · 易 3 3 3" in page
-    assert "2 灭火器 2 6 2" in page
+    assert "灭火器 · 易：抽 3 道，题池 3 道已审核的题，扣除前面已选后可抽 3 道" in page
+    assert "灭火器：抽 2 道，题池 6 道已审核的题，扣除前面已选后可抽 2 道" in page
     assert "每次测验 6 道题" in page
     assert len(easy) == 3
 
