@@ -315,3 +315,58 @@ def test_a_staff_member_without_quiz_permission_is_refused_the_preview(client, d
     for response in (client.post(preview_url(quiz), data), client.get(preview_url(quiz))):
         assert response.status_code == 302
         assert response.url == reverse("wagtailadmin_home")
+
+
+def test_every_draw_of_an_accepted_quiz_gives_the_planned_number_of_questions():
+    import random
+
+    from quizzes.draw_plan import plan_for_quiz
+    from quizzes.services import draw_questions
+
+    # Overlapping pools: questions tagged both 灭火器 and 消火栓 can go to either rule.
+    both = [QuestionFactory(tags=["灭火器", "消火栓"]) for _ in range(3)]
+    questions(2, "灭火器")
+    questions(2, "消火栓")
+    quiz = QuizFactory(questions=[both[0]], draws=[("灭火器", 3), ("消火栓", 1)])
+    plan = plan_for_quiz(quiz)
+    assert [rule.short for rule in plan.rules] == [False, False]
+    for seed in range(40):
+        assert len(draw_questions(quiz, random.Random(seed)).question_ids) == plan.question_count
+
+
+def test_a_rule_short_only_in_some_draws_is_counted_short():
+    import random
+
+    from quizzes.draw_plan import plan_for_quiz
+    from quizzes.services import draw_questions
+
+    # Rule 1 may take both shared questions, leaving rule 2 one of the three it asks for.
+    [QuestionFactory(tags=["灭火器", "消火栓"]) for _ in range(2)]
+    questions(3, "灭火器")
+    questions(1, "消火栓")
+    quiz = QuizFactory(draws=[("灭火器", 2), ("消火栓", 3)])
+    rule = plan_for_quiz(quiz).rules[1]
+    assert (rule.pool_size, rule.taken, rule.available, rule.short) == (3, 2, 1, True)
+    sizes = {len(draw_questions(quiz, random.Random(seed)).question_ids) for seed in range(60)}
+    assert min(sizes) == 3  # some learners would get 2 + 1 questions instead of 5
+
+
+def test_the_quiz_editor_page_query_count_does_not_grow_with_the_bank(editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(quiz):
+        with CaptureQueriesContext(connection) as context:
+            assert editor.get(edit_url(quiz)).status_code == 200
+        return len(context.captured_queries)
+
+    questions(6, "灭火器")
+    questions(6, "疏散")
+    quiz = QuizFactory(questions=questions(2, "消火栓"), draws=[("灭火器", 5), ("疏散", 5)])
+    small = queries(quiz)
+    questions(60, "灭火器")
+    questions(60, "疏散")
+    assert queries(quiz) == small
+    # One more rule costs its pool query and Wagtail's topic chooser, nothing per question.
+    DrawRule.objects.create(quiz=quiz, tag_id=tag_id("消火栓"), count=1, sort_order=2)
+    assert queries(quiz) <= small + 2
