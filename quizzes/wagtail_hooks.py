@@ -14,12 +14,12 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import item_analysis_views, question_history_views, regrading
+from . import item_analysis_views, pool_views, question_history_views, regrading
 from .admin_views import ImportView, QuizStatisticsView, StatisticsView
 from .draw_plan import plan_for_quiz
 from .forms import QuestionAdminForm, QuizAdminForm
-from .models import Question, QuestionTag, Quiz
-from .panels import DrawPlanPanel
+from .models import DrawRule, Question, QuestionTag, Quiz
+from .panels import DrawPlanPanel, RulePoolPanel
 
 MENU_HOOK = "register_quizzes_menu_item"
 
@@ -58,12 +58,17 @@ class QuestionTagViewSet(SnippetViewSet):
 
 
 def _quiz_panels():
-    """The model's panels with the draw read-out right after the draw rules."""
+    """The model's panels with each rule's pool under it and the draw read-out after them."""
     panels = []
     for panel in Quiz.panels:
-        panels.append(panel)
         if isinstance(panel, InlinePanel) and panel.relation_name == "draw_rules":
-            panels.append(DrawPlanPanel())
+            rule_panels = [*DrawRule.panels, RulePoolPanel()]
+            panels += [
+                InlinePanel("draw_rules", label=panel.label, panels=rule_panels),
+                DrawPlanPanel(),
+            ]
+        else:
+            panels.append(panel)
     return panels
 
 
@@ -109,6 +114,7 @@ class PermissionMenuItem(MenuItem):
 def quizzes_admin_urls():
     return [
         path("quizzes/import/", ImportView.as_view(), name="quizzes_import"),
+        path("quizzes/rule-pool/", pool_views.rule_pool, name="quizzes_rule_pool"),
         path(
             "quizzes/statistics/questions/",
             item_analysis_views.ItemAnalysisView.as_view(),

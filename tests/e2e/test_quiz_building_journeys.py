@@ -19,7 +19,11 @@ DEMO_PASSWORD = "fire-safety-demo"
 def quiz():
     home_demo.load()
     for number in range(4):
-        QuestionFactory(tags=["灭火器"], stem=f"灭火器题{number}：压力表指针在哪个区域表示正常？")
+        QuestionFactory(
+            tags=["灭火器"],
+            difficulty=3 if number == 0 else 2,
+            stem=f"灭火器题{number}：压力表指针在哪个区域表示正常？",
+        )
     QuestionFactory(tags=["灭火器"], active=False, stem="停用的灭火器题：不应被抽到")
     return QuizFactory(title="灭火器小测验", draws=[("灭火器", 3)])
 
@@ -40,6 +44,13 @@ def test_editor_sees_the_pool_of_a_rule_and_previews_the_quiz(browser, live_serv
     plan = page.locator("[data-draw-plan]")
     expect(plan).to_contain_text("每次测验 3 道题")
     expect(plan).to_contain_text("灭火器：抽 3 道，题池 4 道已审核的题")
+    # Choosing a difficulty recounts the rule's pool at once (one of the four is hard).
+    readout = page.locator("[data-rule-pool-readout]").first
+    expect(readout).to_have_text("题池：4 道已审核的题")
+    page.locator("#id_draw_rules-0-difficulty").select_option("3")
+    expect(readout).to_have_text("题池：1 道已审核的题")
+    page.locator("#id_draw_rules-0-difficulty").select_option("")
+    expect(readout).to_have_text("题池：4 道已审核的题")
 
     attempts = Attempt.objects.count()
     page.locator("[data-side-panel-toggle='preview']").click()

@@ -183,6 +183,50 @@ def test_editing_a_rule_beyond_its_pool_keeps_the_saved_quiz(editor):
     assert rule.count == 2
 
 
+# --- The live pool read-out ----------------------------------------------------------------
+
+POOL = reverse("quizzes_rule_pool")
+
+
+def test_each_rule_shows_its_pool_under_its_fields(editor):
+    questions(3, "灭火器", difficulty=1)
+    questions(2, "灭火器", difficulty=3)
+    quiz = QuizFactory()
+    DrawRule.objects.create(quiz=quiz, tag_id=tag_id("灭火器"), count=2, difficulty=3)
+    page = text(editor.get(edit_url(quiz)))
+    assert "题池：2 道已审核的题" in page
+    # The empty rule a new one is made from asks for a topic first.
+    assert "选择主题后显示题池大小。" in page
+
+
+def test_the_pool_endpoint_counts_a_topic_and_difficulty_for_the_editors_script(editor):
+    questions(3, "灭火器", difficulty=1)
+    questions(2, "灭火器", difficulty=3)
+    QuestionFactory(tags=["灭火器"], difficulty=1, active=False)
+    response = editor.get(POOL, {"tag": tag_id("灭火器"), "difficulty": "1"})
+    assert response.json() == {"pool": 3, "text": "题池：3 道已审核的题"}
+    assert editor.get(POOL, {"tag": tag_id("灭火器"), "difficulty": ""}).json()["pool"] == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ({}, 400, "请选择主题。"),
+        ({"tag": "abc"}, 400, "请选择主题。"),
+        ({"tag": "1" * 40}, 400, "请选择主题。"),
+        ({"tag": "１"}, 400, "请选择主题。"),
+        ({"tag": "{tag}", "difficulty": "9"}, 400, "请从列表中选择难度。"),
+        ({"tag": "999999"}, 404, "该主题不存在。"),
+    ],
+)
+def test_the_pool_endpoint_answers_bad_input_with_a_message(editor, query, status, message):
+    questions(1, "灭火器")
+    query = {key: value.format(tag=tag_id("灭火器")) for key, value in query.items()}
+    response = editor.get(POOL, query)
+    assert response.status_code == status
+    assert response.json()["error"] == message
+
+
 # --- No questions at all --------------------------------------------------------------------
 
 
@@ -293,6 +337,7 @@ def test_coordinators_and_learners_cannot_reach_the_quiz_editor_or_preview(
     for response in (
         client.get(ADD),
         client.get(edit_url(quiz)),
+        client.get(reverse("quizzes_rule_pool"), {"tag": "1"}),
         client.post(preview_url(quiz), data),
         client.get(preview_url(quiz)),
     ):
@@ -302,7 +347,7 @@ def test_coordinators_and_learners_cannot_reach_the_quiz_editor_or_preview(
     assert quiz.title != "被改的标题"
 
 
-def test_a_staff_member_without_quiz_permission_is_refused_the_preview(client, db):
+def test_a_staff_member_without_quiz_permission_is_refused_the_preview_and_pool(client, db):
     from django.contrib.auth.models import Permission
 
     question = QuestionFactory()
@@ -315,6 +360,9 @@ def test_a_staff_member_without_quiz_permission_is_refused_the_preview(client, d
     for response in (client.post(preview_url(quiz), data), client.get(preview_url(quiz))):
         assert response.status_code == 302
         assert response.url == reverse("wagtailadmin_home")
+    response = client.get(reverse("quizzes_rule_pool"), {"tag": "1"})
+    assert response.status_code == 403
+    assert response.json()["error"] == "你没有编辑测验的权限。"
 
 
 def test_every_draw_of_an_accepted_quiz_gives_the_planned_number_of_questions():
@@ -367,6 +415,7 @@ def test_the_quiz_editor_page_query_count_does_not_grow_with_the_bank(editor):
     questions(60, "灭火器")
     questions(60, "疏散")
     assert queries(quiz) == small
-    # One more rule costs its pool query and Wagtail's topic chooser, nothing per question.
+    # One more rule costs its pool in the plan, its own read-out and Wagtail's topic chooser:
+    # a cost per rule of the quiz, never per question of the bank.
     DrawRule.objects.create(quiz=quiz, tag_id=tag_id("消火栓"), count=1, sort_order=2)
-    assert queries(quiz) <= small + 2
+    assert queries(quiz) <= small + 3
