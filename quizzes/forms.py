@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from .draw_plan import plan_draw
 from .models import AnswerChoice, choice_set_errors
 
 
@@ -36,6 +37,64 @@ class QuestionAdminForm(WagtailAdminModelForm):
                     "its right flag instead, or retire the question and write a new one."
                 ),
             )
+        return cleaned
+
+
+def _kept_forms(formset):
+    """The formset's forms that stay, in the order they are saved (the draw's order)."""
+    kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    return sorted(kept, key=lambda f: f.cleaned_data.get("ORDER") or 0)
+
+
+def rule_shortage_message(rule):
+    """Why a draw rule cannot be filled, naming its pool's size."""
+    if rule.taken:
+        return _(
+            "This rule draws %(count)s questions, but its pool has %(pool)s approved questions "
+            "and up to %(taken)s of them may already be taken by the fixed questions or the "
+            "rules above: at most %(available)s are left."
+        ) % {
+            "count": rule.count,
+            "pool": rule.pool_size,
+            "taken": rule.taken,
+            "available": rule.available,
+        }
+    return _(
+        "This rule draws %(count)s questions, but its pool has only %(pool)s approved questions."
+    ) % {"count": rule.count, "pool": rule.pool_size}
+
+
+class QuizAdminForm(WagtailAdminModelForm):
+    """The quiz editor: a draw rule larger than what its pool can give is refused at the rule."""
+
+    def clean(self):
+        cleaned = super().clean()
+        fixed_formset = self.formsets.get("fixed_questions")
+        rules_formset = self.formsets.get("draw_rules")
+        if not (fixed_formset and rules_formset):
+            return cleaned
+        if not (fixed_formset.is_valid() and rules_formset.is_valid()):
+            return cleaned
+        # The preview defers required fields: a row not filled in yet is left out of the plan.
+        rule_forms = [
+            f
+            for f in _kept_forms(rules_formset)
+            if f.cleaned_data.get("tag") and f.cleaned_data.get("count")
+        ]
+        self.draw_plan = plan_draw(
+            [
+                f.cleaned_data["question"].pk
+                for f in _kept_forms(fixed_formset)
+                if f.cleaned_data.get("question")
+            ],
+            [
+                (f.cleaned_data["tag"].pk, f.cleaned_data["difficulty"], f.cleaned_data["count"])
+                for f in rule_forms
+            ],
+        )
+        for rule_form, rule in zip(rule_forms, self.draw_plan.rules, strict=True):
+            if rule.short:
+                rule_form.add_error("count", rule_shortage_message(rule))
         return cleaned
 
 

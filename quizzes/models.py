@@ -22,6 +22,7 @@ from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
     Orderable,
+    PreviewableMixin,
     RevisionMixin,
     WorkflowMixin,
 )
@@ -254,7 +255,10 @@ class Choice(Orderable):
         return self.text
 
 
-class Quiz(ClusterableModel):
+class Quiz(
+    PreviewableMixin,
+    ClusterableModel,
+):
     """A quiz: fixed questions and/or random draws by topic, with its pass mark and rules."""
 
     class Review(models.TextChoices):
@@ -331,6 +335,21 @@ class Quiz(ClusterableModel):
         from django.urls import reverse
 
         return reverse("quizzes:quiz", args=[self.slug])
+
+    def get_preview_template(self, request, mode_name):
+        return "quizzes/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        """The quiz as a learner's attempt shows it, drawn from the editor's unsaved form."""
+        from .services import draw_questions
+        from .sheets import questions_in_order
+
+        context = super().get_preview_context(request, mode_name)
+        items = questions_in_order(draw_questions(self))
+        for item in items:
+            item["options"] = [(choice, False) for choice in item["choices"]]
+        context.update(quiz=self, items=items)
+        return context
 
     @property
     def planned_question_count(self):

@@ -48,14 +48,11 @@ class Draw:
 
 def draw_questions(quiz, rng=_random):
     """The questions of a new attempt, each one's choices in display order, and their key."""
-    chosen = list(
-        dict.fromkeys(
-            quiz.fixed_questions.filter(question__in=Question.objects.drawable())
-            .order_by("sort_order")
-            .values_list("question_id", flat=True)
-        )
-    )
-    for rule in quiz.draw_rules.all():
+    # Ids, not a join: the editor's preview draws from a quiz its form built in memory.
+    fixed = list(quiz.fixed_questions.order_by("sort_order").values_list("question_id", flat=True))
+    drawable = set(Question.objects.drawable().filter(id__in=fixed).values_list("id", flat=True))
+    chosen = list(dict.fromkeys(q for q in fixed if q in drawable))
+    for rule in quiz.draw_rules.order_by("sort_order"):
         pool = Question.objects.pool(rule.tag_id, rule.difficulty).exclude(id__in=chosen)
         ids = sorted(set(pool.values_list("id", flat=True)))
         chosen += rng.sample(ids, min(rule.count, len(ids)))

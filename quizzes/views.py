@@ -12,8 +12,9 @@ from idempotency.submits import submit_once
 
 from . import services
 from .access import current_cycle_start, start_refusal
-from .models import AnswerChoice, Attempt, Question, Quiz
+from .models import AnswerChoice, Attempt, Quiz
 from .outcomes import outcomes_of
+from .sheets import questions_in_order
 
 ANSWER_FIELD = re.compile(r"^q(\d+)$")
 
@@ -65,23 +66,6 @@ def _own_attempt(request, pk):
     return get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
 
 
-def _questions_in_order(attempt):
-    """The attempt's questions in its order, each with its choices in the attempt's order."""
-    questions = Question.objects.filter(id__in=attempt.question_ids).prefetch_related("choices")
-    by_id = {q.id: q for q in questions}
-    items = []
-    for number, question_id in enumerate(attempt.question_ids, start=1):
-        question = by_id.get(question_id)
-        if question is None:  # deleted from the bank since
-            continue
-        choices = {c.id: c for c in question.choices.all()}
-        ordered = [
-            choices[c] for c in attempt.choice_order.get(str(question_id), []) if c in choices
-        ]
-        items.append({"number": number, "question": question, "choices": ordered})
-    return items
-
-
 def _picks(attempt):
     picked = {}
     for question_id, choice_id in AnswerChoice.objects.filter(answer__attempt=attempt).values_list(
@@ -100,7 +84,7 @@ def _open_sheet(attempt):
     if not attempt.is_open:
         return None
     picked = _picks(attempt)
-    items = _questions_in_order(attempt)
+    items = questions_in_order(attempt)
     for item in items:
         chosen = picked.get(item["question"].id, set())
         item["options"] = [(c, c.id in chosen) for c in item["choices"]]
@@ -243,7 +227,7 @@ def result_page(request, pk):
     if show_right_wrong:
         picked = _picks(attempt)
         correctness = dict(attempt.answers.values_list("question_id", "is_correct"))
-        for item in _questions_in_order(attempt):
+        for item in questions_in_order(attempt):
             chosen = picked.get(item["question"].id, set())
             # The key the attempt was graded with, which a later fix in the bank does not change.
             key = set(attempt.answer_key.get(str(item["question"].id), ()))

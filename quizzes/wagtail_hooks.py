@@ -1,5 +1,6 @@
 import django_filters
 
+from django.contrib import messages
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import ObjectList
+from wagtail.admin.panels import InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.models import WorkflowState
@@ -18,11 +19,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from editorial.reviewed import ReviewedEditingMixin
 
-from . import item_analysis_views, question_history_views, regrading
+from . import item_analysis_views, pool_views, question_history_views, regrading
 from .admin_views import ImportView, QuizStatisticsView, StatisticsView
 from .bulk_approve import ApproveBulkAction
-from .forms import QuestionAdminForm
-from .models import Question, QuestionImport, QuestionTag, Quiz
+from .draw_plan import plan_for_quiz
+from .forms import QuestionAdminForm, QuizAdminForm
+from .models import DrawRule, Question, QuestionImport, QuestionTag, Quiz
+from .panels import DrawPlanPanel, RulePoolPanel
 
 MENU_HOOK = "register_quizzes_menu_item"
 
@@ -81,11 +84,27 @@ class QuestionTagViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+def _quiz_panels():
+    """The model's panels with each rule's pool under it and the draw read-out after them."""
+    panels = []
+    for panel in Quiz.panels:
+        if isinstance(panel, InlinePanel) and panel.relation_name == "draw_rules":
+            rule_panels = [*DrawRule.panels, RulePoolPanel()]
+            panels += [
+                InlinePanel("draw_rules", label=panel.label, panels=rule_panels),
+                DrawPlanPanel(),
+            ]
+        else:
+            panels.append(panel)
+    return panels
+
+
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "form"
     menu_label = _("Quizzes")
     menu_hook = MENU_HOOK
+    edit_handler = ObjectList(_quiz_panels(), base_form_class=QuizAdminForm)
     list_display = [
         "title",
         Column("slug", label=pgettext_lazy("url", "slug")),
@@ -122,6 +141,7 @@ class PermissionMenuItem(MenuItem):
 def quizzes_admin_urls():
     return [
         path("quizzes/import/", ImportView.as_view(), name="quizzes_import"),
+        path("quizzes/rule-pool/", pool_views.rule_pool, name="quizzes_rule_pool"),
         path(
             "quizzes/statistics/questions/",
             item_analysis_views.ItemAnalysisView.as_view(),
@@ -161,6 +181,20 @@ def regrade_listing_button(snippet, user, next_url=None):
             reverse("quizzes_question_regrade", args=[snippet.pk]),
             icon_name="resubmit",
             priority=60,
+        )
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def warn_of_quiz_without_questions(request, instance):
+    # Saved all the same: an editor may build a quiz before its questions are approved.
+    if isinstance(instance, Quiz) and plan_for_quiz(instance).is_empty:
+        messages.warning(
+            request,
+            _(
+                "This quiz has no questions a learner can get: add fixed questions or a draw "
+                "rule whose topic has approved questions. Learners cannot start it until then."
+            ),
         )
 
 

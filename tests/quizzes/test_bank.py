@@ -130,6 +130,8 @@ def test_editor_creates_a_quiz_with_fixed_questions_and_a_draw(editor_client):
     from quizzes.models import QuestionTag, Quiz
 
     question = QuestionFactory(tags=["灭火器"])
+    # The rule draws 5 besides the fixed one: a smaller pool is refused (test_quiz_building).
+    QuestionFactory.create_batch(5, tags=["灭火器"])
     tag = QuestionTag.objects.get(name="灭火器")
     data = {
         "title": "灭火器小测验",
