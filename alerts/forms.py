@@ -98,7 +98,7 @@ class SendAlertForm(forms.Form):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["check_quiz"].queryset = Quiz.objects.filter(active=True).order_by("title")
+        self.fields["check_quiz"].queryset = Quiz.objects.open().order_by("title")
         roots = organisations.exclude(
             kind__in=[Organisation.Kind.CLASS, Organisation.Kind.VOLUNTEER_TEAM]
         ).order_by("path")

@@ -22,7 +22,7 @@ from accounts.demo import ensure_user
 from editorial import content_files
 from editorial.content_files import ContentFileError
 from editorial.models import ReviewTask
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 
 from .models import FooterSettings, HomePage
 
@@ -57,7 +57,9 @@ QUESTION_BANK = [
 ] + [("quizzes", "delete_question")]
 # Reviewers approve questions (a question is drawn only once approved) and may take over a lock.
 REVIEWER_QUESTION_BANK = [
-    ("quizzes", codename) for codename in ("publish_question", "lock_question", "unlock_question")
+    ("quizzes", f"{action}_{model}")
+    for model in ("question", "quiz")
+    for action in ("publish", "lock", "unlock")
 ]
 
 
@@ -174,9 +176,11 @@ def _workflow(reviewers):
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     root = tree_root()
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
-    # The question bank goes through the same review: a wrong key costs learners a pass.
-    WorkflowContentType.objects.update_or_create(
-        content_type=ContentType.objects.get_for_model(Question), defaults={"workflow": workflow}
-    )
+    # The question bank and the quizzes go through the same review: a wrong key or a changed
+    # pass mark costs learners a pass.
+    for model in (Question, Quiz):
+        WorkflowContentType.objects.update_or_create(
+            content_type=ContentType.objects.get_for_model(model), defaults={"workflow": workflow}
+        )
     # Wagtail ships a "Moderators approval" workflow; ours replaces it for every page.
     Workflow.objects.exclude(pk=workflow.pk).filter(active=True).update(active=False)

@@ -44,7 +44,7 @@ def current_cycle_start(user, quiz):
 
 def start_refusal(user, quiz, *, graded_attempts=None):
     """The reason this person may not start this quiz now, or None if they may."""
-    if not quiz.active:
+    if not quiz.active or not quiz.live:
         return _("This quiz is closed.")
     if not user.is_authenticated:
         return _("Sign in to take this quiz.")

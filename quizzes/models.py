@@ -255,11 +255,25 @@ class Choice(Orderable):
         return self.text
 
 
+class QuizQuerySet(models.QuerySet):
+    def open(self):
+        """Quizzes a learner may start: approved (live) and not closed by the editor."""
+        return self.filter(active=True, live=True)
+
+
 class Quiz(
     PreviewableMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
     ClusterableModel,
 ):
-    """A quiz: fixed questions and/or random draws by topic, with its pass mark and rules."""
+    """A quiz: fixed questions and/or random draws by topic, with its pass mark and rules.
+
+    Like a question, a new quiz or a change (pass mark, rules, questions) is reviewed before it
+    applies: attempts follow the approved row, a pending change waits in its revision.
+    """
 
     class Review(models.TextChoices):
         SCORE = "score", _("Score only")
@@ -302,6 +316,23 @@ class Quiz(
     active = models.BooleanField(
         _("open"), default=True, help_text=_("Closed quizzes cannot be started.")
     )
+
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="quiz",
+        for_concrete_model=False,
+    )
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="quiz",
+        for_concrete_model=False,
+    )
+
+    objects = QuizQuerySet.as_manager()
 
     panels = [
         FieldPanel("title"),

@@ -21,7 +21,7 @@ ANSWER_FIELD = re.compile(r"^q(\d+)$")
 
 def quiz_page(request, slug):
     """The quiz's introduction: its rules, the person's past attempts and the start button."""
-    quiz = get_object_or_404(Quiz, slug=slug)
+    quiz = get_object_or_404(Quiz.objects.filter(live=True), slug=slug)
     attempts = []
     open_attempt = None
     if request.user.is_authenticated:
@@ -51,7 +51,7 @@ def quiz_page(request, slug):
 @require_POST
 @login_required
 def start_view(request, slug):
-    quiz = get_object_or_404(Quiz, slug=slug)
+    quiz = get_object_or_404(Quiz.objects.filter(live=True), slug=slug)
     try:
         attempt = services.start_attempt(request.user, quiz)
     except services.StartRefused as refusal:

@@ -99,8 +99,18 @@ def _quiz_panels():
     return panels
 
 
+class QuizCreateView(ReviewedEditingMixin, snippet_views.CreateView):
+    pass
+
+
+class QuizEditView(ReviewedEditingMixin, snippet_views.EditView):
+    pass
+
+
 class QuizViewSet(SnippetViewSet):
     model = Quiz
+    add_view_class = QuizCreateView
+    edit_view_class = QuizEditView
     icon = "form"
     menu_label = _("Quizzes")
     menu_hook = MENU_HOOK

@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from accounts.models import User
 from home import demo as home_demo
 from quizzes import services
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 
 from .factories import QuestionFactory, QuizFactory
 
@@ -301,3 +301,63 @@ def test_approving_from_the_editor_with_changes_saves_them_for_another_reviewer(
     assert not refused(act(client, editorial["admin"], question, "approve"))
     question.refresh_from_db()
     assert question.live and question.stem == "审核员顺手改的题干？"
+
+
+def quiz_act(client, user, quiz, action):
+    client.force_login(user)
+    quiz.refresh_from_db()
+    state = quiz.current_workflow_task_state
+    url = reverse("wagtailsnippets_quizzes_quiz:workflow_action", args=[quiz.pk, action, state.pk])
+    return client.post(url, {})
+
+
+def test_a_new_quiz_opens_to_learners_only_once_approved(client, editorial):
+    from .test_quiz_building import quiz_form
+
+    question = QuestionFactory()
+    client.force_login(editorial["editor"])
+    data = quiz_form(fixed=[question.pk], slug="reviewed-quiz")
+    data["action-submit"] = "1"
+    assert client.post(reverse("wagtailsnippets_quizzes_quiz:add"), data).status_code == 302
+    quiz = Quiz.objects.get(slug="reviewed-quiz")
+    assert not quiz.live and quiz.workflow_in_progress
+    learner = User.objects.create_user("quiz_learner", password="x" * 12)
+    client.force_login(learner)
+    assert client.get(reverse("quizzes:quiz", args=[quiz.slug])).status_code == 404
+    assert client.post(reverse("quizzes:start", args=[quiz.slug])).status_code == 404
+
+    assert refused(quiz_act(client, editorial["editor"], quiz, "approve"))
+    assert not refused(quiz_act(client, editorial["reviewer"], quiz, "approve"))
+    quiz.refresh_from_db()
+    assert quiz.live
+    client.force_login(learner)
+    assert client.post(reverse("quizzes:start", args=[quiz.slug])).status_code == 302
+
+
+def test_a_changed_pass_mark_applies_only_once_approved(client, editorial):
+    question = QuestionFactory()
+    quiz = QuizFactory(questions=[question], pass_mark=60)
+    client.force_login(editorial["editor"])
+    edit = reverse("wagtailsnippets_quizzes_quiz:edit", args=[quiz.pk])
+    page = client.get(edit).content.decode()
+    assert 'name="action-publish"' not in page
+    from .test_quiz_building import quiz_form
+
+    data = quiz_form(slug=quiz.slug, title=quiz.title, pass_mark="0")
+    data.update(
+        {
+            "fixed_questions-TOTAL_FORMS": "1",
+            "fixed_questions-INITIAL_FORMS": "1",
+            "fixed_questions-0-id": str(quiz.fixed_questions.get().pk),
+            "fixed_questions-0-question": str(question.pk),
+            "fixed_questions-0-ORDER": "1",
+            "action-submit": "1",
+        }
+    )
+    assert client.post(edit, data).status_code == 302
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 60, "the learners' quiz keeps the approved pass mark"
+    assert quiz.has_unpublished_changes and quiz.workflow_in_progress
+    assert not refused(quiz_act(client, editorial["reviewer"], quiz, "approve"))
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 0
