@@ -144,8 +144,8 @@ class Question(
     )
     # Hash of the normalised stem: the import recognises a question it already has by it.
     stem_hash = models.CharField(max_length=64, db_index=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     imported_in = models.ForeignKey(
         "quizzes.QuestionImport",
         on_delete=models.SET_NULL,

@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import InlinePanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, LiveStatusTagColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
@@ -36,8 +36,14 @@ class QuestionFilterSet(WagtailFilterSet):
         field_name="tagged_items__tag",
         queryset=QuestionTag.objects.order_by("name"),
     )
-    in_review = django_filters.BooleanFilter(
-        label=_("waiting for review"), method="filter_in_review"
+    review = django_filters.ChoiceFilter(
+        label=pgettext_lazy("editorial", "review"),
+        choices=[
+            ("waiting", _("waiting for review")),
+            ("draft", _("draft, not submitted")),
+            ("live", _("approved (live)")),
+        ],
+        method="filter_review",
     )
     imported_in = django_filters.ModelChoiceFilter(
         label=pgettext_lazy("question bank", "import"), queryset=QuestionImport.objects.all()
@@ -45,11 +51,15 @@ class QuestionFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Question
-        fields = ["kind", "difficulty", "active", "live"]
+        fields = ["kind", "difficulty", "active"]
 
-    def filter_in_review(self, queryset, name, value):
+    def filter_review(self, queryset, name, value):
         waiting = Q(workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
-        return (queryset.filter(waiting) if value else queryset.exclude(waiting)).distinct()
+        if value == "waiting":
+            return queryset.filter(waiting).distinct()
+        if value == "draft":
+            return queryset.filter(live=False).exclude(waiting).distinct()
+        return queryset.filter(live=True)
 
 
 class QuestionCreateView(ReviewedEditingMixin, snippet_views.CreateView):
@@ -69,7 +79,14 @@ class QuestionViewSet(SnippetViewSet):
     menu_label = _("Question bank")
     menu_hook = MENU_HOOK
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
-    list_display = ["__str__", "kind", "difficulty", "active", "updated_at"]
+    list_display = [
+        "__str__",
+        "kind",
+        "difficulty",
+        BooleanColumn("active", label=pgettext_lazy("enabled", "active")),
+        LiveStatusTagColumn(),
+        "updated_at",
+    ]
     filterset_class = QuestionFilterSet
     search_fields = ["stem", "explanation"]
     list_per_page = 50
@@ -120,7 +137,8 @@ class QuizViewSet(SnippetViewSet):
         Column("slug", label=pgettext_lazy("url", "slug")),
         "pass_mark",
         "time_limit_minutes",
-        "active",
+        BooleanColumn("active", label=_("open")),
+        LiveStatusTagColumn(),
     ]
     list_filter = ["active", "review_policy"]
     search_fields = ["title", "slug"]
