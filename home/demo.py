@@ -50,11 +50,12 @@ ADMIN_ACCESS = [
 ]
 # The question bank: editors write questions and quizzes and import banks; deleting a question an
 # attempt used is refused by quizzes itself (retire instead), so delete_question is safe to give.
+# A re-grade applies only a key another person approved, so editors may start it.
 QUESTION_BANK = [
     ("quizzes", codename)
     for model in ("question", "quiz", "questiontag")
     for codename in (f"add_{model}", f"change_{model}", f"view_{model}")
-] + [("quizzes", "delete_question")]
+] + [("quizzes", "delete_question"), ("quizzes", "regrade_attempt")]
 # Reviewers approve questions (a question is drawn only once approved) and may take over a lock.
 REVIEWER_QUESTION_BANK = [
     ("quizzes", f"{action}_{model}")

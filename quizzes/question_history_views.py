@@ -96,6 +96,16 @@ class RegradeView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
         return self.render(regrading.plan_regrade(self.question), applied=False)
 
     def post(self, request, *args, **kwargs):
+        if self.question.has_unpublished_changes:
+            # The row holds the approved key; a fix still in review must be approved first, or
+            # the re-grade would apply the very key the editor is correcting.
+            messages.error(
+                request,
+                _("A change to this question waits for review: re-grade once it is approved."),
+            )
+            response = self.render(regrading.plan_regrade(self.question), applied=False)
+            response.status_code = 409
+            return response
         plan = regrading.regrade_question(self.question, request.user)
         changed = sum(1 for item in plan if item.changed)
         messages.success(
@@ -111,6 +121,7 @@ class RegradeView(PermissionRequired, WagtailAdminTemplateMixin, TemplateView):
                 question=self.question,
                 key=[c for c in self.question.choices.all() if c.is_correct],
                 applied=applied,
+                pending_change=self.question.has_unpublished_changes,
                 changed=changed[:LISTED_ATTEMPTS],
                 changed_count=len(changed),
                 hidden_count=max(0, len(changed) - LISTED_ATTEMPTS),

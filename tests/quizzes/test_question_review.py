@@ -361,3 +361,36 @@ def test_a_changed_pass_mark_applies_only_once_approved(client, editorial):
     assert not refused(quiz_act(client, editorial["reviewer"], quiz, "approve"))
     quiz.refresh_from_db()
     assert quiz.pass_mark == 0
+
+
+def test_an_editor_regrades_with_a_key_fix_only_once_it_is_approved(client, editorial):
+    from quizzes.models import Choice
+
+    mistaken = QuestionFactory(right="A")
+    quiz = QuizFactory(questions=[mistaken])
+    learner = User.objects.create_user("regrade_learner", password="x" * 12)
+    attempt = services.start_attempt(learner, quiz)
+    c_choice = mistaken.choices.get(sort_order=2)
+    services.submit_attempt(attempt, {mistaken.pk: [c_choice.pk]})
+
+    # The editor fixes the key (A → C) and submits it; the fix waits for review.
+    client.force_login(editorial["editor"])
+    edit = reverse("wagtailsnippets_quizzes_question:edit", args=[mistaken.pk])
+    data = question_form(mistaken.stem, right=2, choices=("甲", "乙", "丙", "丁"))
+    data["tags"] = ""
+    for position, choice in enumerate(mistaken.choices.order_by("sort_order")):
+        data[f"choices-{position}-id"] = choice.pk
+    data["choices-INITIAL_FORMS"] = 4
+    assert client.post(edit, data).status_code == 302
+    regrade = reverse("quizzes_question_regrade", args=[mistaken.pk])
+    assert "等待审核" in client.get(regrade).content.decode()
+    assert client.post(regrade).status_code == 409
+    attempt.refresh_from_db()
+    assert not attempt.passed
+
+    act(client, editorial["reviewer"], Question.objects.get(pk=mistaken.pk), "approve")
+    assert Choice.objects.get(pk=c_choice.pk).is_correct
+    client.force_login(editorial["editor"])
+    assert client.post(regrade).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.passed
