@@ -89,6 +89,17 @@ def is_coordinator(user):
     return user.is_authenticated and (user.is_superuser or _coordinator_memberships(user).exists())
 
 
+def is_volunteer(user):
+    """Whether the person serves in a volunteer team now, read once per user object."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_volunteer_cache", None)
+    if cached is None:
+        cached = Membership.objects.volunteering().filter(user=user).exists()
+        user._is_volunteer_cache = cached
+    return cached
+
+
 def get_visible_organisation_or_404(user, pk, visible=None):
     """The organisation, if this user may see it; otherwise 404, as if it did not exist."""
     visible = visible_organisations(user) if visible is None else visible

@@ -126,7 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.display_preferences",
-                "accounts.notices.unread_notices",
+                # Unread messages and 我的志愿服务 for the header, in one query.
+                "organisations.context_processors.header",
             ],
         },
     },

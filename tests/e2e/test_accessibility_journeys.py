@@ -50,21 +50,28 @@ def test_main_pages_have_no_serious_axe_violations(browser, live_server, demo, a
 
 
 @pytest.mark.parametrize("large_type", [False, True])
-def test_every_navigation_item_is_visible_at_360px(page, demo, screenshot, large_type):
-    sign_in(page, "manager")
+@pytest.mark.parametrize(
+    ("account", "items"), [("manager", NAV_ITEMS), ("volunteer", (*NAV_ITEMS, "我的志愿服务"))]
+)
+def test_every_navigation_item_is_visible_at_360px(
+    page, demo, screenshot, large_type, account, items
+):
+    sign_in(page, account)
     page.goto("/learn/")
     if large_type:
         page.get_by_role("button", name="大字").click()
         expect(page.locator("html.large-type")).to_be_attached()
     nav = page.get_by_role("navigation", name="主导航")
-    for name in NAV_ITEMS:
+    if account == "manager":
+        expect(nav.get_by_role("link", name="我的志愿服务")).to_have_count(0)
+    for name in items:
         link = nav.get_by_role("link", name=name, exact=True)
         expect(link).to_be_visible()
         box = link.bounding_box()
         # Inside the screen and not scrolled away: seen without any gesture.
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (name, box)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    screenshot(f"header-360{'-large' if large_type else ''}")
+    screenshot(f"header-360-{account}{'-large' if large_type else ''}")
 
 
 def test_the_text_size_button_is_named_on_a_phone(page, demo):
