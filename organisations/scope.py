@@ -20,12 +20,15 @@ from django.utils.translation import gettext as _
 from .models import Membership, Organisation
 
 
-def _coordinator_memberships(user):
-    return (
-        Membership.objects.current()
-        .filter(user=user, role=Membership.Role.COORDINATOR, organisation__is_active=True)
-        .select_related("organisation")
+def coordinating_memberships():
+    """Current coordinator memberships of active organisations: who may use the manage area."""
+    return Membership.objects.current().filter(
+        role=Membership.Role.COORDINATOR, organisation__is_active=True
     )
+
+
+def _coordinator_memberships(user):
+    return coordinating_memberships().filter(user=user).select_related("organisation")
 
 
 def _coordinator_memberships_of(user):
