@@ -1,4 +1,4 @@
-"""管理 in the header leads somewhere: shown to coordinators (and to visitors, who sign in first)."""
+"""管理 in the header leads somewhere: shown to coordinators, and to visitors (who sign in)."""
 
 import pytest
 
