@@ -99,3 +99,30 @@ def test_reports_key_figures_are_on_screen_at_both_widths(browser, live_server, 
             assert box["x"] + box["width"] <= width, (width, column, box)
         page.screenshot(path=str(ARTIFACTS / f"reports-{width}.png"), full_page=True)
         context.close()
+
+
+def test_a_lesson_with_parts_for_audiences_reads_right_and_passes_axe(
+    browser, live_server, demo, axe_violations
+):
+    lesson = LessonPage.objects.get(slug="middle-school-and-teachers")
+    found = []
+    for width in WIDTHS:
+        for account, shown, hidden in (
+            ("student", "小学同学：回家也要记住", "初中同学：宿舍和家里的用火用电"),
+            ("teacher", "老师：教学和演练要求", None),
+        ):
+            context = browser.new_context(
+                base_url=live_server.url, viewport={"width": width, "height": 900}, locale="zh-CN"
+            )
+            page = context.new_page()
+            sign_in(page, account)
+            page.goto(lesson.url)
+            expect(page.get_by_role("heading", name=shown)).to_be_visible()
+            if hidden:
+                expect(page.get_by_role("heading", name=hidden)).to_have_count(0)
+            else:  # everything shown is marked with whom it is for
+                expect(page.get_by_role("region", name="写给：小学同学")).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            found += [f"{width}px {account} {line}" for line in axe_violations(page)]
+            context.close()
+    assert not found, "\n".join(found)
