@@ -253,3 +253,28 @@ def test_a_started_renewal_ticks_only_its_own_lessons(client, yearly, course, re
         assert course_ticks(client, course) == 1
         assert "您已完成本课时" in client.get(first.url).content.decode()
         assert "您已完成本课时" not in client.get(second.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_requirements_renewal_also_moves_the_quiz_attempts_to_history(
+    client, quiz_course, district, responsible, django_capture_on_commit_callbacks
+):
+    course, quiz = quiz_course
+    # The course lasts for ever; the requirement wants it again every 6 months.
+    type(course).objects.filter(pk=course.pk).update(validity_months=None)
+    TrainingRequirement.objects.create(
+        course=course,
+        organisation=district["district"],
+        roles=["responsible"],
+        due_date=date(2026, 3, 31),
+        renewal_months=6,
+    )
+    with time_machine.travel(at(2026, 1, 10, 9), tick=False):
+        take(responsible, quiz, True, django_capture_on_commit_callbacks)
+    with time_machine.travel(at(2026, 8, 1, 9), tick=False):
+        client.force_login(responsible)
+        page = client.get(f"/quizzes/{quiz.slug}/").content.decode()
+        course_page = client.get(course.url).content.decode()
+    current, _sep, history = page.partition('<details class="quiz-history">')
+    assert "2026-01-10" not in current and "2026-01-10" in history
+    assert "syllabus__item--done" not in course_page
