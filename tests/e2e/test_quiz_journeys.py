@@ -92,7 +92,7 @@ def test_learner_takes_a_timed_quiz_reloads_submits_and_reviews(page, timed_quiz
     wrong = page.locator(".quiz-review--wrong")
     expect(wrong).to_have_count(1)
     expect(wrong).to_contain_text("119")
-    expect(wrong).to_contain_text("未答")
+    expect(wrong).to_contain_text("未作答")
     expect(wrong.locator(".quiz-review__explanation")).to_contain_text("依据")
     screenshot("quiz-result-1280")
     page.set_viewport_size({"width": 360, "height": 740})
