@@ -7,14 +7,6 @@ from django.views.decorators.http import require_POST
 from .models import Notice
 
 
-def unread_notices(request):
-    """Context processor: how many notices the signed-in person has not read yet."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"unread_notice_count": Notice.objects.filter(user=user, read_at__isnull=True).count()}
-
-
 @login_required
 def notice_list(request):
     """我的消息: reminders and other messages, newest first; unread ones stand out."""

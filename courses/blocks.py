@@ -1,12 +1,15 @@
 """StreamField blocks for lessons: what an editor of safety training needs beyond the basics."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from editorial.blocks import BaseContentBlock
+
+from .audiences import AUDIENCE_CHOICES, EVERYONE, PRIMARY
 
 
 class VideoBlock(blocks.StructBlock):
@@ -102,11 +105,48 @@ class FoldOutQuestionsBlock(blocks.StructBlock):
         }
 
 
-class LessonBodyBlock(BaseContentBlock):
-    """Everything a lesson may contain."""
+class LessonContentBlock(BaseContentBlock):
+    """Everything a lesson's text may contain (inside an audience section too)."""
 
     video = VideoBlock()
     document = DocumentDownloadBlock()
     steps = StepsBlock()
     key_points = KeyPointsBlock()
     faq = FoldOutQuestionsBlock()
+
+
+class AudienceSectionBlock(blocks.StructBlock):
+    """A part of a lesson written for one audience, e.g. plain words for primary pupils.
+
+    Who reads which part is decided by `courses.audiences.lesson_audiences`; the block only
+    shows or hides itself by that answer, and names its audience when everything is shown.
+    """
+
+    audience = blocks.ChoiceBlock(
+        choices=AUDIENCE_CHOICES, default=EVERYONE, label=_("Written for")
+    )
+    content = LessonContentBlock(label=pgettext_lazy("lesson section", "Content"))
+
+    class Meta:
+        icon = "group"
+        label = _("Section for an audience")
+        template = "courses/blocks/audience_section.html"
+        preview_value = {
+            "audience": PRIMARY,
+            "content": [{"type": "paragraph", "value": "<p>看到着火，赶快跑，告诉大人。</p>"}],
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        audiences = (parent_context or {}).get("lesson_audiences")
+        audience = value["audience"]
+        context["shown"] = audiences is None or audience == EVERYONE or audience in audiences
+        context["marked"] = audiences is None and audience != EVERYONE
+        context["audience_label"] = dict(AUDIENCE_CHOICES)[audience]
+        return context
+
+
+class LessonBodyBlock(LessonContentBlock):
+    """Everything a lesson may contain: its text, and parts for one audience each."""
+
+    section = AudienceSectionBlock()

@@ -53,7 +53,8 @@ def completion_counts(enrolment):
 def course_progress_for(user, course):
     lessons = list(course.get_lessons())
     enrolment = current_enrolment(user, course)
-    done = completion_counts(enrolment)
+    lapsed = lapsed_at(user, course, enrolment)
+    done = set() if lapsed else completion_counts(enrolment)
     next_lesson = next((lesson for lesson in lessons if lesson.pk not in done), None)
     percent = (
         round(100 * len(done & {lesson.pk for lesson in lessons}) / len(lessons)) if lessons else 0
@@ -64,6 +65,7 @@ def course_progress_for(user, course):
         "completed_lesson_ids": done,
         "percent": percent,
         "next_lesson": next_lesson,
+        "lapsed_at": lapsed,
         "certificate": getattr(enrolment, "certificate", None)
         if enrolment and enrolment.completed_at
         else None,
@@ -78,16 +80,15 @@ def lesson_context_for(user, lesson):
     progress = None
     if enrolment is not None:
         progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
-    # The current cycle's share of lessons done: a lapsed completion is the past cycle's, and
-    # a renewal starts again at 0.
-    lapsed = bool(enrolment and enrolment.expires_at and enrolment.expires_at <= timezone.now())
+    # Only the current cycle's lessons count: a lapsed completion is the past cycle's.
+    lapsed = lapsed_at(user, course, enrolment) is not None
     done = set() if lapsed else completion_counts(enrolment) & {s.pk for s in siblings}
     return {
         "course_percent": round(100 * len(done) / len(siblings)) if siblings else 0,
         "course": course,
         "enrolment": enrolment,
         "progress": progress,
-        "lesson_done": bool(progress and progress.completed_at),
+        "lesson_done": bool(progress and progress.completed_at) and not lapsed,
         "lesson_number": index + 1,
         "lesson_count": len(siblings),
         "previous_lesson": siblings[index - 1] if index > 0 else None,
@@ -130,6 +131,25 @@ def completion_expiry(requirement, enrolment):
     if requirement is not None and requirement.renewal_months:
         expiries.append(add_months(enrolment.completed_at, requirement.renewal_months))
     return min(expiries) if expiries else None
+
+
+def lapsed_at(user, course, enrolment, now=None):
+    """When the enrolment's completion lapsed, or None while it stands (or was never reached).
+
+    A completion lapses at its own expiry or at the renewal date of a requirement the person is
+    under for the course, whichever comes first. From then on a new cycle is due: its progress,
+    ticks and attempts start again (the renewal starts at 0), and the old cycle is history.
+    """
+    from .models import TrainingRequirement
+
+    if enrolment is None or enrolment.completed_at is None:
+        return None
+    now = now or timezone.now()
+    requirements = [r for r in TrainingRequirement.applying_to(user) if r.course_id == course.pk]
+    expiries = [completion_expiry(requirement, enrolment) for requirement in requirements]
+    expiries.append(completion_expiry(None, enrolment))
+    passed = [expiry for expiry in expiries if expiry is not None and expiry <= now]
+    return min(passed) if passed else None
 
 
 def completion_valid(requirement, enrolment, now=None):

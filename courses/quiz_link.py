@@ -39,9 +39,7 @@ def lesson_quiz_start_check(user, quiz):
 def enrolment_cycle_start(user, quiz):
     """When the person's current cycle began in the courses using this quiz; a lapsed
     completion with no renewal yet means the cycle ended at its expiry."""
-    from django.utils import timezone
-
-    from .progress import current_enrolment
+    from .progress import current_enrolment, lapsed_at
 
     starts = []
     for lesson in _lessons_using(quiz):
@@ -49,9 +47,9 @@ def enrolment_cycle_start(user, quiz):
         enrolment = current_enrolment(user, course) if course is not None else None
         if enrolment is None:
             continue
-        lapsed = enrolment.expires_at is not None and enrolment.expires_at <= timezone.now()
-        if lapsed:
-            starts.append(enrolment.expires_at)
+        lapsed = lapsed_at(user, course, enrolment)
+        if lapsed is not None:
+            starts.append(lapsed)
         elif enrolment.cycle > 1:
             # As in _best_by_cycle: a first cycle also owns the attempts made before it began.
             starts.append(enrolment.started_at)

@@ -20,7 +20,7 @@ from .models import (
     TrainingRequirement,
 )
 from .models.learning import generate_certificate_code
-from .progress import add_months, completion_expiry
+from .progress import add_months, lapsed_at
 
 VIDEO_COMPLETION_SHARE = 0.9
 # The most one interval between reports adds to a lesson's credit: the player reports every
@@ -31,15 +31,7 @@ VIDEO_CREDIT_CAP_SECONDS = 60
 def _needs_new_cycle(user, course, latest, now):
     if latest is None:
         return True
-    if latest.completed_at is None:
-        return False
-    if latest.expires_at is not None and latest.expires_at <= now:
-        return True
-    return any(
-        (expiry := completion_expiry(requirement, latest)) is not None and expiry <= now
-        for requirement in TrainingRequirement.applying_to(user)
-        if requirement.course_id == course.pk
-    )
+    return lapsed_at(user, course, latest, now) is not None
 
 
 def start_course(user, course, now=None):

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Notice
 from idempotency.submits import submit_once
-from organisations.models import Membership
 from organisations.scope import is_coordinator, visible_organisations
 
 from . import services
@@ -26,11 +25,6 @@ from .progress import course_progress_for, my_learning
 def learn(request):
     """我的学习: required courses by due date, courses in progress, certificates, suggestions."""
     context = my_learning(request.user)
-    context["is_volunteer"] = (
-        Membership.objects.current()
-        .filter(user=request.user, role=Membership.Role.VOLUNTEER)
-        .exists()
-    )
     context["notices"] = list(
         Notice.objects.filter(user=request.user, read_at__isnull=True).order_by("-created_at")[:5]
     )

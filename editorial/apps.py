@@ -7,3 +7,6 @@ class EditorialConfig(AppConfig):
 
     name = "editorial"
     verbose_name = _("Editorial building blocks")
+
+    def ready(self):
+        from . import review_messages  # noqa: F401 (connects the workflow signals' receivers)

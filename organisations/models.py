@@ -130,6 +130,14 @@ class MembershipQuerySet(models.QuerySet):
         """Memberships not ended: the person still holds this role here."""
         return self.filter(ended_at__isnull=True)
 
+    def volunteering(self):
+        """Current volunteer memberships of active volunteer teams: who serves now."""
+        return self.current().filter(
+            role=Membership.Role.VOLUNTEER,
+            organisation__kind=Organisation.Kind.VOLUNTEER_TEAM,
+            organisation__is_active=True,
+        )
+
     def with_status(self, status):
         """current (not ended; closed accounts flagged), left (ended), deactivated (closed)."""
         if status == "current":

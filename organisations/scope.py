@@ -20,12 +20,15 @@ from django.utils.translation import gettext as _
 from .models import Membership, Organisation
 
 
-def _coordinator_memberships(user):
-    return (
-        Membership.objects.current()
-        .filter(user=user, role=Membership.Role.COORDINATOR, organisation__is_active=True)
-        .select_related("organisation")
+def coordinating_memberships():
+    """Current coordinator memberships of active organisations: who may use the manage area."""
+    return Membership.objects.current().filter(
+        role=Membership.Role.COORDINATOR, organisation__is_active=True
     )
+
+
+def _coordinator_memberships(user):
+    return coordinating_memberships().filter(user=user).select_related("organisation")
 
 
 def _coordinator_memberships_of(user):
@@ -87,6 +90,17 @@ def scope_roots(visible):
 
 def is_coordinator(user):
     return user.is_authenticated and (user.is_superuser or _coordinator_memberships(user).exists())
+
+
+def is_volunteer(user):
+    """Whether the person serves in a volunteer team now, read once per user object."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_volunteer_cache", None)
+    if cached is None:
+        cached = Membership.objects.volunteering().filter(user=user).exists()
+        user._is_volunteer_cache = cached
+    return cached
 
 
 def get_visible_organisation_or_404(user, pk, visible=None):

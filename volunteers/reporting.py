@@ -51,12 +51,8 @@ def _hours_subquery(records, **filters):
 def volunteer_teams(user):
     """Active volunteer teams where the user is a current volunteer."""
     return Organisation.objects.filter(
-        kind=Organisation.Kind.VOLUNTEER_TEAM,
-        is_active=True,
-        memberships__user=user,
-        memberships__role=Membership.Role.VOLUNTEER,
-        memberships__ended_at__isnull=True,
-    ).distinct()
+        pk__in=Membership.objects.volunteering().filter(user=user).values("organisation")
+    )
 
 
 def team_requirements(teams):

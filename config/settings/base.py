@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # For the message after a workflow decision (editorial/review_messages.py).
+    "editorial.review_messages.RememberRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
     # Before the password change: a second factor is owed before anything else is shown.
@@ -126,7 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.display_preferences",
-                "accounts.notices.unread_notices",
+                # Unread messages and 我的志愿服务 for the header, in one query.
+                "organisations.context_processors.header",
             ],
         },
     },

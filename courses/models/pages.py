@@ -243,8 +243,10 @@ class LessonPage(SegmentedSearchMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from ..audiences import lesson_audiences
         from ..progress import lesson_context_for
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context_for(request.user, self))
+        context["lesson_audiences"] = lesson_audiences(request)
         return context

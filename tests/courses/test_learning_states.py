@@ -196,3 +196,85 @@ def test_a_lesson_of_a_lapsed_course_shows_the_renewal_at_zero(client, course, r
         client.force_login(responsible)
         page = client.get(course.get_lessons().first().url).content.decode()
     assert 'aria-valuenow="0"' in page
+
+
+def course_ticks(client, course):
+    return client.get(course.url).content.decode().count("syllabus__item--done")
+
+
+@pytest.mark.django_db
+def test_ticks_show_the_current_cycle_while_the_completion_stands(client, course, responsible):
+    with time_machine.travel(at(2026, 1, 10, 9), tick=False):
+        complete(responsible, course)
+    with time_machine.travel(at(2026, 6, 1, 9), tick=False):
+        client.force_login(responsible)
+        assert course_ticks(client, course) == 3
+        lesson_page = client.get(course.get_lessons().first().url).content.decode()
+    assert "您已完成本课时" in lesson_page
+
+
+@pytest.mark.parametrize("lapse", ["course validity", "requirement renewal"])
+@pytest.mark.django_db
+def test_a_lapsed_course_ticks_no_lesson_of_the_old_cycle(
+    client, course, district, responsible, lapse
+):
+    if lapse == "requirement renewal":
+        # The course itself lasts for ever; the requirement wants it every 6 months.
+        type(course).objects.filter(pk=course.pk).update(validity_months=None)
+        course.refresh_from_db()
+        TrainingRequirement.objects.create(
+            course=course,
+            organisation=district["district"],
+            roles=["responsible"],
+            due_date=date(2026, 3, 31),
+            renewal_months=6,
+        )
+    with time_machine.travel(at(2026, 1, 10, 9), tick=False):
+        complete(responsible, course)
+    with time_machine.travel(at(2027, 2, 1, 9), tick=False):
+        client.force_login(responsible)
+        course_page = client.get(course.url).content.decode()
+        lesson_page = client.get(course.get_lessons().first().url).content.decode()
+    assert "syllabus__item--done" not in course_page
+    assert "开始复训" in course_page and "2026-01-10" in course_page
+    assert "您已完成本课时" not in lesson_page
+    assert "我已学完" in lesson_page
+
+
+@pytest.mark.django_db
+def test_a_started_renewal_ticks_only_its_own_lessons(client, yearly, course, responsible):
+    with time_machine.travel(at(2026, 1, 10, 9), tick=False):
+        complete(responsible, course)
+    with time_machine.travel(at(2027, 2, 1, 9), tick=False):
+        services.start_course(responsible, course)
+        first, second = list(course.get_lessons())[:2]
+        services.complete_lesson(responsible, first)
+        client.force_login(responsible)
+        assert course_ticks(client, course) == 1
+        assert "您已完成本课时" in client.get(first.url).content.decode()
+        assert "您已完成本课时" not in client.get(second.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_requirements_renewal_also_moves_the_quiz_attempts_to_history(
+    client, quiz_course, district, responsible, django_capture_on_commit_callbacks
+):
+    course, quiz = quiz_course
+    # The course lasts for ever; the requirement wants it again every 6 months.
+    type(course).objects.filter(pk=course.pk).update(validity_months=None)
+    TrainingRequirement.objects.create(
+        course=course,
+        organisation=district["district"],
+        roles=["responsible"],
+        due_date=date(2026, 3, 31),
+        renewal_months=6,
+    )
+    with time_machine.travel(at(2026, 1, 10, 9), tick=False):
+        take(responsible, quiz, True, django_capture_on_commit_callbacks)
+    with time_machine.travel(at(2026, 8, 1, 9), tick=False):
+        client.force_login(responsible)
+        page = client.get(f"/quizzes/{quiz.slug}/").content.decode()
+        course_page = client.get(course.url).content.decode()
+    current, _sep, history = page.partition('<details class="quiz-history">')
+    assert "2026-01-10" not in current and "2026-01-10" in history
+    assert "syllabus__item--done" not in course_page

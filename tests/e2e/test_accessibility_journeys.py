@@ -50,21 +50,30 @@ def test_main_pages_have_no_serious_axe_violations(browser, live_server, demo, a
 
 
 @pytest.mark.parametrize("large_type", [False, True])
-def test_every_navigation_item_is_visible_at_360px(page, demo, screenshot, large_type):
-    sign_in(page, "manager")
+@pytest.mark.parametrize(
+    ("account", "items"), [("manager", NAV_ITEMS), ("volunteer", (*NAV_ITEMS[:-1], "我的志愿服务"))]
+)
+def test_every_navigation_item_is_visible_at_360px(
+    page, demo, screenshot, large_type, account, items
+):
+    sign_in(page, account)
     page.goto("/learn/")
     if large_type:
         page.get_by_role("button", name="大字").click()
         expect(page.locator("html.large-type")).to_be_attached()
     nav = page.get_by_role("navigation", name="主导航")
-    for name in NAV_ITEMS:
+    if account == "manager":
+        expect(nav.get_by_role("link", name="我的志愿服务")).to_have_count(0)
+    else:  # a volunteer who coordinates nothing has no 管理 leading to a refusal
+        expect(nav.get_by_role("link", name="管理")).to_have_count(0)
+    for name in items:
         link = nav.get_by_role("link", name=name, exact=True)
         expect(link).to_be_visible()
         box = link.bounding_box()
         # Inside the screen and not scrolled away: seen without any gesture.
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (name, box)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    screenshot(f"header-360{'-large' if large_type else ''}")
+    screenshot(f"header-360-{account}{'-large' if large_type else ''}")
 
 
 def test_the_text_size_button_is_named_on_a_phone(page, demo):
@@ -90,3 +99,30 @@ def test_reports_key_figures_are_on_screen_at_both_widths(browser, live_server, 
             assert box["x"] + box["width"] <= width, (width, column, box)
         page.screenshot(path=str(ARTIFACTS / f"reports-{width}.png"), full_page=True)
         context.close()
+
+
+def test_a_lesson_with_parts_for_audiences_reads_right_and_passes_axe(
+    browser, live_server, demo, axe_violations
+):
+    lesson = LessonPage.objects.get(slug="middle-school-and-teachers")
+    found = []
+    for width in WIDTHS:
+        for account, shown, hidden in (
+            ("student", "小学同学：回家也要记住", "初中同学：宿舍和家里的用火用电"),
+            ("teacher", "老师：教学和演练要求", None),
+        ):
+            context = browser.new_context(
+                base_url=live_server.url, viewport={"width": width, "height": 900}, locale="zh-CN"
+            )
+            page = context.new_page()
+            sign_in(page, account)
+            page.goto(lesson.url)
+            expect(page.get_by_role("heading", name=shown)).to_be_visible()
+            if hidden:
+                expect(page.get_by_role("heading", name=hidden)).to_have_count(0)
+            else:  # everything shown is marked with whom it is for
+                expect(page.get_by_role("region", name="写给：小学同学")).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            found += [f"{width}px {account} {line}" for line in axe_violations(page)]
+            context.close()
+    assert not found, "\n".join(found)

@@ -225,3 +225,35 @@ def test_editor_imports_a_messy_word_bank_and_sees_each_problem_with_its_paragra
     page.get_by_role("button", name="确认导入 8 道题").click()
     expect(page.get_by_text("已导入 8 道题")).to_be_visible()
     assert Question.objects.count() == 8
+
+
+def test_the_summary_lists_flagged_questions_to_jump_back_to(page, timed_quiz, screenshot):
+    UserFactory(username="13800005557")
+    sign_in(page, "13800005557")
+    page.goto("/quizzes/timed-demo/")
+    page.get_by_role("button", name="开始作答").click()
+    page.get_by_role("button", name="交卷").click()
+    # Nothing flagged: no list at all.
+    expect(page.locator("[data-flagged-list]")).to_be_hidden()
+    page.get_by_role("link", name="返回继续作答").click()
+
+    choose(page, "压力表", "绿区")
+    page.locator("fieldset", has_text="压力表").get_by_role("button", name="标记待查").click()
+    page.locator("fieldset", has_text="报警").get_by_role("button", name="标记待查").click()
+    page.get_by_role("button", name="交卷").click()
+    flagged = page.locator("[data-flagged-list]")
+    expect(flagged).to_be_visible()
+    expect(flagged).to_contain_text("你标记了这些题")
+    expect(flagged.get_by_role("link")).to_have_count(2)
+    expect(flagged.get_by_role("link", name="第 1 题")).to_be_visible()
+    expect(flagged.locator("li", has_text="第 4 题")).to_contain_text("未答")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("quiz-summary-flagged-360")
+
+    flagged.get_by_role("link", name="第 1 题").click()
+    expect(page.locator("#q-1")).to_contain_text("压力表")
+    expect(page.locator("#q-1")).to_be_in_viewport()
+    page.locator("fieldset", has_text="压力表").get_by_role("button", name="已标记").click()
+    page.get_by_role("button", name="交卷").click()
+    expect(page.locator("[data-flagged-list]").get_by_role("link")).to_have_count(1)
+    expect(page.locator("[data-flagged-list]").get_by_role("link")).to_have_text("第 4 题")

@@ -234,6 +234,7 @@ def test_an_imported_bank_arrives_as_drafts_and_is_approved_in_one_go(client, ed
     assert all(stem in page for stem in stems) and "✓ 绿区" in page
     response = client.post(bulk_approve_url(questions), follow=True)
     assert "3 道题目已批准" in response.content.decode()
+    assert "已批准并发布" not in response.content.decode(), "one message, not one per question"
     assert Question.objects.filter(stem__in=stems, live=True).count() == 3
     assert drawn_stems(QuizFactory(draws=[(TOPIC, 5)])) == set(stems)
 

@@ -3,6 +3,20 @@
 (function () {
   "use strict";
 
+  // 交卷 summary: list the questions flagged on the attempt page (same key), to jump back to.
+  var flaggedList = document.querySelector("[data-flagged-list]");
+  if (flaggedList) {
+    var saved = {};
+    try { saved = JSON.parse(sessionStorage.getItem(flaggedList.getAttribute("data-flag-key")) || "{}"); } catch (e) { saved = {}; }
+    var any = false;
+    flaggedList.querySelectorAll("[data-flag-for]").forEach(function (item) {
+      var on = !!saved[item.getAttribute("data-flag-for")];
+      item.hidden = !on;
+      any = any || on;
+    });
+    flaggedList.hidden = !any;
+  }
+
   var form = document.querySelector("[data-quiz-form]");
   if (!form) return;
   var status = document.querySelector("[data-save-status]");
