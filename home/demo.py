@@ -44,6 +44,9 @@ ADMIN_ACCESS = [
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
+    # The video library (wagtailmedia): upload and edit, as for images; choosing needs no more.
+    ("wagtailmedia", "add_media"),
+    ("wagtailmedia", "change_media"),
 ]
 # The question bank: editors write questions and quizzes and import banks; deleting a question an
 # attempt used is refused by quizzes itself (retire instead), so delete_question is safe to give.

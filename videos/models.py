@@ -1,0 +1,36 @@
+"""The video library: wagtailmedia's media item with what ffprobe read from the file."""
+
+from wagtailmedia.models import AbstractMedia
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Video(AbstractMedia):
+    """A lesson video; duration, size, codec and poster are read from the file in the background."""
+
+    codec = models.CharField(_("video codec"), max_length=32, blank=True, editable=False)
+    size_bytes = models.PositiveBigIntegerField(_("file size (bytes)"), null=True, editable=False)
+    # The file name the facts above were read from: a new file is probed again.
+    probed_file = models.CharField(max_length=255, blank=True, editable=False)
+
+    # Duration, width and height come from the file, so the form does not offer them.
+    admin_form_fields = ("title", "file", "collection", "thumbnail", "tags")
+
+    class Meta(AbstractMedia.Meta):
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
+
+    @property
+    def needs_probe(self):
+        return bool(self.file) and self.probed_file != self.file.name
+
+    @property
+    def content_type(self):
+        return "video/webm" if self.file_extension.lower() == "webm" else "video/mp4"
+
+    @property
+    def url(self):
+        # Through the serving view, which checks the collection's privacy and sends byte ranges.
+        return reverse("videos:serve", args=(self.pk, self.filename))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "videos"
+
+urlpatterns = [
+    path("videos/<id:video_id>/<str:filename>", views.serve, name="serve"),
+]
