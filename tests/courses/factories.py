@@ -33,7 +33,7 @@ class LessonPageFactory(wagtail_factories.PageFactory):
 
 
 class VideoFactory(factory.django.DjangoModelFactory):
-    """A library video whose facts are given, as if ffprobe had read them (the bytes are not a video)."""
+    """A library video with its facts given, as if ffprobe had read them (bytes: no video)."""
 
     class Meta:
         model = Video

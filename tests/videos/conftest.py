@@ -1,0 +1,45 @@
+import shutil
+import subprocess
+
+import pytest
+
+# The courses' fixtures: a course open to a responsible person of a unit.
+from tests.courses.conftest import course, course_index, district, responsible  # noqa: F401
+
+needs_ffmpeg = pytest.mark.skipif(
+    not (shutil.which("ffmpeg") and shutil.which("ffprobe")), reason="needs ffmpeg and ffprobe"
+)
+
+
+def _make(path, seconds, codec_args):
+    subprocess.run(
+        [
+            shutil.which("ffmpeg"),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=160x120:rate=10:duration={seconds}",
+            *codec_args,
+            str(path),
+        ],
+        check=True,
+        timeout=120,
+    )
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def mp4_bytes(tmp_path_factory):
+    """A real 3-second H.264 mp4 (index at the front, as phones want it)."""
+    path = tmp_path_factory.mktemp("videos") / "sample.mp4"
+    args = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+    return _make(path, 3, args)
+
+
+@pytest.fixture(scope="session")
+def webm_bytes(tmp_path_factory):
+    path = tmp_path_factory.mktemp("videos") / "sample.webm"
+    return _make(path, 2, ["-c:v", "libvpx-vp9", "-b:v", "100k"])
