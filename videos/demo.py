@@ -66,7 +66,7 @@ def load():
     if not shutil.which("ffmpeg"):
         return _("ffmpeg is not installed: the demo video lesson is left out.")
     for spec in specs:
-        _make(spec)
+        make_video(spec)
     return None
 
 
@@ -83,7 +83,8 @@ def _drawtext(text, font, size, y):
     )
 
 
-def _make(spec):
+def make_video(spec):
+    """Draw, encode and store one demo video (spec as in content/videos.yaml); None on failure."""
     seconds = spec.get("seconds", 20)
     font = _font()
     filters = [_drawtext(spec.get("heading", spec["title"]), font, 44, "h/2-80")]
@@ -132,7 +133,7 @@ def _make(spec):
         )
         if result.returncode != 0:
             logger.warning("demo video not made: %s", result.stderr.decode(errors="replace"))
-            return
+            return None
         with target.open("rb") as handle:
             video = Video(
                 title=spec["title"],
@@ -143,3 +144,5 @@ def _make(spec):
             video.save()
     # Read now, whatever the task backend: the demo lesson needs the duration at once.
     read_video_facts.call(video.pk)
+    video.refresh_from_db()
+    return video

@@ -96,3 +96,17 @@ def test_the_lessons_watching_time_is_the_duration_read_from_the_file(
     progress = record_video_progress(responsible, lesson, 0, 60, 60)
     # Spans are clipped to the file's length, whatever the player claims.
     assert progress.video_position == pytest.approx(video.duration)
+
+
+def test_the_demo_editors_group_may_upload_and_choose_videos(client, mp4_bytes):
+    from django.contrib.auth import get_user_model
+
+    from home import demo as home_demo
+
+    home_demo.load()
+    client.force_login(get_user_model().objects.get(username="editor"))
+    assert client.get("/admin/media/").status_code == 200
+    assert client.get("/admin/media/chooser/video/").status_code == 200
+    response = upload(client, "demo.mp4", mp4_bytes)
+    assert response.status_code == 302
+    assert Video.objects.get().uploaded_by_user.username == "editor"
