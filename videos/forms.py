@@ -16,6 +16,13 @@ ACCEPTED_EXTENSIONS = ("mp4", "webm")
 class VideoForm(BaseMediaForm):
     """wagtailmedia's form, with the size limit and the ffprobe check on the uploaded file."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            self.fields["file"].help_text = _(
+                "mp4 or webm, at most %(limit)s. An H.264 mp4 plays on every phone."
+            ) % {"limit": filesizeformat(settings.VIDEO_MAX_UPLOAD_SIZE)}
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.type != MediaType.VIDEO:

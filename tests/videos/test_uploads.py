@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.services import record_video_progress
-from tests.courses.factories import make_video_lesson
+from tests.courses.factories import VideoFactory, make_video_lesson
 from tests.videos.conftest import needs_ffmpeg
 from videos.models import Video
 
@@ -110,3 +110,10 @@ def test_the_demo_editors_group_may_upload_and_choose_videos(client, mp4_bytes):
     response = upload(client, "demo.mp4", mp4_bytes)
     assert response.status_code == 302
     assert Video.objects.get().uploaded_by_user.username == "editor"
+
+
+def test_the_library_offers_to_add_videos_only(admin_client):
+    VideoFactory()
+    page = admin_client.get("/admin/media/").content.decode()
+    assert "/admin/media/video/add/" in page
+    assert "/admin/media/audio/add/" not in page
