@@ -14,10 +14,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from wagtail.models import Collection
 
+from . import captions
 from .models import Video
 from .tasks import read_video_facts
 
@@ -28,7 +30,7 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
     "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
 )
-SPEC_KEYS = {"title", "heading", "subheading", "seconds"}
+SPEC_KEYS = {"title", "heading", "subheading", "seconds", "captions"}
 
 
 class DemoVideoError(ValueError):
@@ -49,6 +51,17 @@ def videos_file():
         seconds = spec.get("seconds", 20)
         if not isinstance(seconds, int) or not 1 <= seconds <= 120:
             raise DemoVideoError(f"{path}: video {index + 1}: seconds is from 1 to 120")
+        for cue in spec.get("captions") or []:
+            if not (
+                isinstance(cue, list)
+                and len(cue) == 3
+                and all(isinstance(t, int | float) for t in cue[:2])
+                and 0 <= cue[0] < cue[1] <= seconds
+                and isinstance(cue[2], str)
+            ):
+                raise DemoVideoError(
+                    f"{path}: video {index + 1}: a caption is [start, end, text] within the video"
+                )
     return data
 
 
@@ -141,8 +154,22 @@ def make_video(spec):
                 collection=Collection.get_first_root_node(),
                 file=File(handle, name="demo-video.mp4"),
             )
+            cues = spec.get("captions") or []
+            if cues:
+                vtt, video.transcript = captions.to_webvtt(_webvtt(cues).encode())
+                video.captions.save("demo-video.vtt", ContentFile(vtt.encode()), save=False)
             video.save()
     # Read now, whatever the task backend: the demo lesson needs the duration at once.
     read_video_facts.call(video.pk)
     video.refresh_from_db()
     return video
+
+
+def _timestamp(seconds):
+    minutes, rest = divmod(float(seconds), 60)
+    return f"00:{int(minutes):02d}:{rest:06.3f}"
+
+
+def _webvtt(cues):
+    blocks = [f"{_timestamp(start)} --> {_timestamp(end)}\n{text}" for start, end, text in cues]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"

@@ -5,10 +5,11 @@ from wagtailmedia.models import MediaType
 
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from . import probe
+from . import captions, probe
 
 ACCEPTED_EXTENSIONS = ("mp4", "webm")
 
@@ -28,6 +29,25 @@ class VideoForm(BaseMediaForm):
         if self.instance.type != MediaType.VIDEO:
             raise forms.ValidationError(_("Only video files can be uploaded here."))
         return cleaned
+
+    def clean_captions(self):
+        uploaded = self.cleaned_data.get("captions")
+        if uploaded is False:  # "clear" ticked
+            self.instance.transcript = ""
+        if not uploaded or not hasattr(uploaded, "content_type"):
+            return uploaded  # none, cleared, or the stored file kept
+        extension = (uploaded.name or "").rsplit(".", 1)[-1].lower()
+        try:
+            if extension not in ("vtt", "srt"):
+                raise captions.NotACaptionFile(extension)
+            vtt, transcript = captions.to_webvtt(uploaded.read(captions.MAX_CAPTION_BYTES + 1))
+        except captions.NotACaptionFile as error:
+            raise forms.ValidationError(
+                _("Upload captions as a WebVTT (.vtt) or SubRip (.srt) file, at most 1 MB.")
+            ) from error
+        self.instance.transcript = transcript
+        stem = (uploaded.name or "captions").rsplit(".", 1)[0]
+        return ContentFile(vtt.encode("utf-8"), name=f"{stem}.vtt")
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

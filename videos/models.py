@@ -12,11 +12,19 @@ class Video(AbstractMedia):
 
     codec = models.CharField(_("video codec"), max_length=32, blank=True, editable=False)
     size_bytes = models.PositiveBigIntegerField(_("file size (bytes)"), null=True, editable=False)
+    captions = models.FileField(
+        _("captions"),
+        upload_to="media_captions",
+        blank=True,
+        help_text=_("A WebVTT (.vtt) or SubRip (.srt) file; .srt is converted to WebVTT."),
+    )
+    # The captions' text, shown as the transcript below the player and indexed for search.
+    transcript = models.TextField(_("transcript"), blank=True, editable=False)
     # The file name the facts above were read from: a new file is probed again.
     probed_file = models.CharField(max_length=255, blank=True, editable=False)
 
     # Duration, width and height come from the file, so the form does not offer them.
-    admin_form_fields = ("title", "file", "collection", "thumbnail", "tags")
+    admin_form_fields = ("title", "file", "captions", "collection", "thumbnail", "tags")
 
     class Meta(AbstractMedia.Meta):
         verbose_name = _("video")

@@ -211,7 +211,7 @@ class LessonPage(SegmentedSearchMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + SegmentedSearchMixin.search_fields
-    segmented_search_sources = ("title", "search_description", "body")
+    segmented_search_sources = ("title", "search_description", "body", "video_transcript")
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
@@ -231,6 +231,12 @@ class LessonPage(SegmentedSearchMixin, Page):
         """The length ffprobe read from the video file (0 until it has been read)."""
         video = self.video
         return video.duration if video is not None else 0
+
+    @property
+    def video_transcript(self):
+        """The first video's captions as text, searchable with the lesson."""
+        video = self.video
+        return video.transcript if video is not None else ""
 
     @property
     def course(self):
