@@ -116,7 +116,7 @@ def make_video(spec):
                 "-f",
                 "lavfi",
                 "-i",
-                f"testsrc2=size=854x480:rate=25:duration={seconds}",
+                f"testsrc2=size=1280x720:rate=25:duration={seconds}",
                 "-f",
                 "lavfi",
                 "-i",

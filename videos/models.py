@@ -2,6 +2,7 @@
 
 from wagtailmedia.models import AbstractMedia
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,44 @@ class Video(AbstractMedia):
     def content_type(self):
         return "video/webm" if self.file_extension.lower() == "webm" else "video/mp4"
 
+    def playable_sources(self):
+        """(清晰 URL, 流畅 URL or None): the 720p copy or else the file; the smallest copy."""
+        copies = sorted(self.renditions.all(), key=lambda copy: copy.height)
+        clear = (
+            copies[-1]
+            if copies and copies[-1].height == max(settings.VIDEO_RENDITION_HEIGHTS)
+            else None
+        )
+        smooth = next((copy for copy in copies if copy is not clear), None)
+        return (clear.url if clear else self.url), (smooth.url if smooth else None)
+
     @property
     def url(self):
         # Through the serving view, which checks the collection's privacy and sends byte ranges.
         return reverse("videos:serve", args=(self.pk, self.filename))
+
+
+class VideoRendition(models.Model):
+    """A smaller H.264/AAC mp4 of a video for weak networks (流畅), made by the facts task."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="renditions")
+    height = models.PositiveIntegerField(_("height"))
+    file = models.FileField(_("file"), upload_to="media_renditions")
+
+    class Meta:
+        verbose_name = _("video rendition")
+        constraints = [
+            models.UniqueConstraint(fields=["video", "height"], name="one_rendition_per_height")
+        ]
+        ordering = ["-height"]
+
+    def __str__(self):
+        return f"{self.video} ({self.height}p)"
+
+    @property
+    def filename(self):
+        return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def url(self):
+        return reverse("videos:rendition", args=(self.video_id, self.height, self.filename))

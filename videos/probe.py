@@ -36,10 +36,10 @@ def tools_present():
     return bool(shutil.which("ffprobe") and shutil.which("ffmpeg"))
 
 
-def _run(args):
+def _run(args, timeout=PROBE_TIMEOUT_SECONDS):
     try:
         return subprocess.run(  # noqa: S603 - fixed argument list
-            args, capture_output=True, timeout=PROBE_TIMEOUT_SECONDS, check=False
+            args, capture_output=True, timeout=timeout, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise NotAPlayableVideo(str(error)) from error
@@ -142,3 +142,20 @@ def uploaded_path(uploaded):
         copy.flush()
         uploaded.seek(0)
         yield copy.name
+
+
+def transcode(path, height, target):
+    """An H.264/AAC mp4 of the video at `height` lines, index first (+faststart); True if made."""
+    result = _run(
+        [
+            "ffmpeg", "-v", "error", "-y", "-i", os.fspath(path),
+            "-map", "0:v:0", "-map", "0:a:0?", "-vf", f"scale=-2:{height}",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "24", "-profile:v", "main",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart",
+            os.fspath(target),
+        ],
+        timeout=None,
+    )  # fmt: skip
+    if result.returncode != 0:
+        logger.warning("no %sp rendition: %s", height, result.stderr.decode(errors="replace")[:500])
+    return result.returncode == 0

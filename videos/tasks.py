@@ -2,13 +2,16 @@
 
 import logging
 import os
+import tempfile
 
 from django_tasks import task
 
+from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 
 from . import probe
-from .models import Video
+from .models import Video, VideoRendition
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ def read_video_facts(video_id):
             logger.warning("video %s (%s) could not be read by ffprobe", video.pk, name)
             return
         poster = None if video.thumbnail else probe.poster_frame(path, min(1.0, facts.duration / 2))
+        _make_renditions(video, path, facts)
     fields = {
         "duration": facts.duration,
         "width": facts.width,
@@ -42,3 +46,22 @@ def read_video_facts(video_id):
         fields["thumbnail"] = video.thumbnail.name
     # update(), not save(): saving would queue this task again.
     Video.objects.filter(pk=video.pk, file=name).update(**fields)
+
+
+def _make_renditions(video, path, facts):
+    """One smaller mp4 per height of VIDEO_RENDITION_HEIGHTS below the file's own height."""
+    stem = os.path.splitext(os.path.basename(video.file.name))[0]
+    for old in video.renditions.all():
+        old.file.delete(save=False)
+        old.delete()
+    for height in settings.VIDEO_RENDITION_HEIGHTS:
+        if height >= facts.height:
+            continue  # no bigger copy of a smaller file: the original plays as 清晰
+        with tempfile.TemporaryDirectory() as directory:
+            target = os.path.join(directory, f"{stem}-{height}p.mp4")
+            if not probe.transcode(path, height, target):
+                continue
+            with open(target, "rb") as handle:
+                rendition = VideoRendition(video=video, height=height)
+                rendition.file.save(f"{stem}-{height}p.mp4", File(handle), save=False)
+                rendition.save()

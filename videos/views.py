@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from .models import Video
+from .models import Video, VideoRendition
 from .ranges import ranged_file_response
 
 
@@ -26,7 +26,22 @@ def serve(request, video_id, filename):
     video = get_object_or_404(Video.objects.select_related("collection"), pk=video_id)
     if filename != video.filename or not visible_to(video, request):
         raise Http404
-    storage, name = video.file.storage, video.file.name
+    return _send(request, video.file, video.content_type)
+
+
+@require_safe
+def rendition(request, video_id, height, filename):
+    """A smaller copy of a video, under the same check as the video itself."""
+    found = get_object_or_404(
+        VideoRendition.objects.select_related("video__collection"), video_id=video_id, height=height
+    )
+    if filename != found.filename or not visible_to(found.video, request):
+        raise Http404
+    return _send(request, found.file, "video/mp4")
+
+
+def _send(request, field_file, content_type):
+    storage, name = field_file.storage, field_file.name
     try:
         storage.path(name)
     except NotImplementedError:
@@ -34,7 +49,7 @@ def serve(request, video_id, filename):
         return HttpResponseRedirect(storage.url(name))
     prefix = settings.VIDEO_ACCEL_REDIRECT_PREFIX
     if prefix:
-        response = HttpResponse(content_type=video.content_type)
+        response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name.lstrip("/")
         return response
-    return ranged_file_response(request, storage, name, video.content_type)
+    return ranged_file_response(request, storage, name, content_type)

@@ -346,6 +346,9 @@ VIDEO_MAX_UPLOAD_SIZE = int(env("VIDEO_MAX_UPLOAD_SIZE", str(1024 * 1024 * 1024)
 # Set to the internal nginx location (e.g. /protected-media/) to have nginx send video bytes
 # after the permission check (X-Accel-Redirect); empty: Django sends them with byte ranges.
 VIDEO_ACCEL_REDIRECT_PREFIX = env("VIDEO_ACCEL_REDIRECT_PREFIX", "")
+# The upload task makes an H.264/AAC mp4 at each of these heights below the file's own: 720 is
+# offered as 清晰, 480 as 流畅 (the player starts with 流畅 on a slow connection).
+VIDEO_RENDITION_HEIGHTS = [720, 480]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -57,6 +57,10 @@ def test_learner_plays_seeks_and_completes_a_video_lesson(page, video_lesson, sc
     video = page.locator("video[data-lesson-video]")
     expect(video).to_be_visible()
     assert video.evaluate("v => v.getBoundingClientRect().right") <= 360
+    # 流畅: the 480p copy the upload task made of the 720p file; what is watched counts the same.
+    page.get_by_role("button", name="流畅").click()
+    expect(page.get_by_role("button", name="流畅")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function("() => document.querySelector('video').currentSrc.includes('480p')")
     play(video)
     page.wait_for_function("() => document.querySelector('video').currentTime >= 2")
     screenshot("video-lesson-360")

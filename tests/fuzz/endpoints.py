@@ -135,6 +135,7 @@ class DemoValues:
             "video": _ids(Video.objects.all()) or [1],
             "video_file": [video.filename for video in Video.objects.order_by("pk")[:SAMPLE]]
             or ["demo-video.mp4"],
+            "rendition_height": [480, 720],
             "hex": ["0" * 64, "f" * 64, "not-a-digest"],
             "what": ["table", "people", "x"],
             "file_format": ["xlsx", "csv", "pdf"],
@@ -210,6 +211,11 @@ SOURCES = {
     "volunteers:settings": {"team_id": "team"},
     "volunteers:export": {"team_id": "team"},
     "videos:serve": {"video_id": "video", "filename": "video_file"},
+    "videos:rendition": {
+        "video_id": "video",
+        "height": "rendition_height",
+        "filename": "video_file",
+    },
     "wagtailcore_authenticate_with_password": {
         "page_view_restriction_id": "page_view_restriction",
         "page_id": "page",

@@ -11,7 +11,7 @@ needs_ffmpeg = pytest.mark.skipif(
 )
 
 
-def _make(path, seconds, codec_args):
+def _make(path, seconds, codec_args, size="160x120"):
     subprocess.run(
         [
             shutil.which("ffmpeg"),
@@ -21,7 +21,7 @@ def _make(path, seconds, codec_args):
             "-f",
             "lavfi",
             "-i",
-            f"testsrc2=size=160x120:rate=10:duration={seconds}",
+            f"testsrc2=size={size}:rate=10:duration={seconds}",
             *codec_args,
             str(path),
         ],
@@ -43,3 +43,11 @@ def mp4_bytes(tmp_path_factory):
 def webm_bytes(tmp_path_factory):
     path = tmp_path_factory.mktemp("videos") / "sample.webm"
     return _make(path, 2, ["-c:v", "libvpx-vp9", "-b:v", "100k"])
+
+
+@pytest.fixture(scope="session")
+def mp4_480_bytes(tmp_path_factory):
+    """A 2-second 640x480 H.264 mp4 with sound: big enough for a smaller copy."""
+    path = tmp_path_factory.mktemp("videos") / "sample-480.mp4"
+    args = ["-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"]
+    return _make(path, 2, args, size="640x480")
