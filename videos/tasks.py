@@ -51,9 +51,7 @@ def read_video_facts(video_id):
 def _make_renditions(video, path, facts):
     """One smaller mp4 per height of VIDEO_RENDITION_HEIGHTS below the file's own height."""
     stem = os.path.splitext(os.path.basename(video.file.name))[0]
-    for old in video.renditions.all():
-        old.file.delete(save=False)
-        old.delete()
+    video.renditions.all().delete()  # their files go with them (signals.py)
     for height in settings.VIDEO_RENDITION_HEIGHTS:
         if height >= facts.height:
             continue  # no bigger copy of a smaller file: the original plays as 清晰

@@ -70,3 +70,15 @@ def test_a_file_without_copies_offers_no_choice(client, course, admin_client, mp
     )
     lesson = make_video_lesson(course, video=video, slug="small")
     assert "data-video-quality" not in client.get(lesson.url).content.decode()
+
+
+def test_deleting_a_video_removes_its_copies_and_their_files(
+    admin_client, uploaded, django_capture_on_commit_callbacks
+):
+    rendition = uploaded.renditions.get()
+    storage, name = rendition.file.storage, rendition.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/media/delete/{uploaded.pk}/")
+    assert response.status_code == 302
+    assert not Video.objects.exists()
+    assert not storage.exists(name)
