@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("quizzes.urls")),
     path("", include("courses.urls")),
+    path("", include("videos.urls")),
     path("", include("reports.urls")),
     path("", include("volunteers.urls")),
     path("", include("handbooks.urls")),

@@ -1,5 +1,7 @@
 """StreamField blocks for lessons: what an editor of safety training needs beyond the basics."""
 
+from wagtailmedia.blocks import VideoChooserBlock
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,10 +15,14 @@ from .audiences import AUDIENCE_CHOICES, EVERYONE, PRIMARY
 
 
 class VideoBlock(blocks.StructBlock):
-    """An uploaded mp4 played by the browser's own player; no foreign video site."""
+    """A video of the library played by the browser's own player; no foreign video site."""
 
-    video = DocumentChooserBlock(label=_("Video file (mp4)"))
-    poster = ImageChooserBlock(label=_("Poster image"), required=False)
+    video = VideoChooserBlock(label=_("Video"))
+    poster = ImageChooserBlock(
+        label=_("Poster image"),
+        required=False,
+        help_text=_("Leave empty to show a frame of the video."),
+    )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
 
     class Meta:

@@ -19,6 +19,8 @@ from editorial.content_files import ContentFileError
 from editorial.demo import default_site_root
 from organisations.models import Membership, Organisation
 from quizzes.models import Quiz
+from videos import demo as videos_demo
+from videos.models import Video
 
 from . import services
 from .models import (
@@ -48,8 +50,10 @@ def course_files(quiz_slugs=None):
         lessons = data.get("lessons")
         if not isinstance(lessons, list) or not lessons:
             raise ContentFileError(path, _("A course needs a list of lessons."), ("lessons",))
+        demo_videos = videos_demo.video_titles()
         for index, lesson in enumerate(lessons):
             place = ("lessons", index)
+            _name_videos(lesson, demo_videos, path, place)
             content_files.page(LessonPage, lesson, path=path, place=place, extra=LESSON_KEYS)
             is_quiz = lesson.get("kind") == LessonPage.Kind.QUIZ
             if is_quiz and not lesson.get("quiz"):
@@ -90,6 +94,34 @@ def course_files(quiz_slugs=None):
                 raise ContentFileError(path, " ".join(messages), (*place, name)) from error
         courses.append((path, data))
     return courses
+
+
+def _name_videos(lesson, demo_videos, path, place):
+    """Video blocks name a demo video of content/videos.yaml by title: its id, or no block.
+
+    A video that was not made (no ffmpeg) leaves its block out; _course then makes the lesson
+    a reading one, as for a missing quiz.
+    """
+    body = lesson.get("body")
+    if not isinstance(body, list):
+        return
+    kept = []
+    for index, item in enumerate(body):
+        value = item.get("value") if isinstance(item, dict) else None
+        title = value.get("video") if isinstance(value, dict) else None
+        if item.get("type") == "video" and isinstance(title, str):
+            if title not in demo_videos:
+                raise ContentFileError(
+                    path,
+                    _("No video “%(title)s” in content/videos.yaml.") % {"title": title},
+                    (*place, "body", index, "value", "video"),
+                )
+            video = Video.objects.filter(title=title).first()
+            if video is None:
+                continue
+            item = {**item, "value": {**value, "video": video.pk}}
+        kept.append(item)
+    lesson["body"] = kept
 
 
 def load():
@@ -141,6 +173,8 @@ def _course(index, spec):
             if quiz is None:  # removed by an editor since: the lesson is read, not taken
                 fields["kind"] = LessonPage.Kind.READING
         lesson = LessonPage(quiz=quiz, **fields)
+        if lesson.kind == LessonPage.Kind.VIDEO and lesson.video is None:
+            lesson.kind = LessonPage.Kind.READING  # its demo video was not made (no ffmpeg)
         course.add_child(instance=lesson)
         lesson.save_revision().publish()
     return CoursePage.objects.get(pk=course.pk)

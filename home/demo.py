@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
     GroupPagePermission,
     Locale,
     Page,
@@ -47,7 +49,12 @@ ADMIN_ACCESS = [
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
+    ("wagtailmedia", "add_media"),
+    ("wagtailmedia", "change_media"),
 ]
+# The video library checks permissions per collection (as Wagtail's images do), not the group's
+# model permissions: editors and reviewers get these on the root collection, so on every one.
+COLLECTION_PERMISSIONS = [("wagtailmedia", "add_media"), ("wagtailmedia", "change_media")]
 # The question bank: editors write questions and quizzes and import banks; deleting a question an
 # attempt used is refused by quizzes itself (retire instead), so delete_question is safe to give.
 # A re-grade applies only a key another person approved, so editors may start it.
@@ -149,6 +156,7 @@ def _permissions(pairs):
 
 def _editorial_groups():
     root = tree_root()
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
     for group, page_permissions in (
@@ -156,6 +164,10 @@ def _editorial_groups():
         (reviewers, REVIEWER_PAGE_PERMISSIONS),
     ):
         group.permissions.add(*_permissions(ADMIN_ACCESS + QUESTION_BANK))
+        for permission in _permissions(COLLECTION_PERMISSIONS):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=permission
+            )
         for codename in page_permissions:
             GroupPagePermission.objects.get_or_create(
                 group=group,

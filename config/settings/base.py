@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "accounts",
     "editorial",
     "idempotency",
+    "videos",
+    "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -381,6 +383,21 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 # SVG uploads can carry script; only raster images are accepted.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Lesson videos (videos app, on wagtailmedia): mp4 or webm, checked with ffprobe on upload. The
+# reverse proxy's body limit (nginx client_max_body_size) must be at least VIDEO_MAX_UPLOAD_SIZE.
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "videos.Video",
+    "MEDIA_FORM_BASE": "videos.forms.VideoForm",
+    "VIDEO_EXTENSIONS": ["mp4", "webm"],
+    "AUDIO_EXTENSIONS": [],
+}
+VIDEO_MAX_UPLOAD_SIZE = int(env("VIDEO_MAX_UPLOAD_SIZE", str(1024 * 1024 * 1024)))
+# Set to the internal nginx location (e.g. /protected-media/) to have nginx send video bytes
+# after the permission check (X-Accel-Redirect); empty: Django sends them with byte ranges.
+VIDEO_ACCEL_REDIRECT_PREFIX = env("VIDEO_ACCEL_REDIRECT_PREFIX", "")
+# The upload task makes an H.264/AAC mp4 at each of these heights below the file's own: 720 is
+# offered as 清晰, 480 as 流畅 (the player starts with 流畅 on a slow connection).
+VIDEO_RENDITION_HEIGHTS = [720, 480]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

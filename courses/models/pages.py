@@ -199,27 +199,44 @@ class LessonPage(SegmentedSearchMixin, Page):
         verbose_name=_("quiz"),
         help_text=_("For quiz lessons: passing this quiz completes the lesson."),
     )
-    video_duration_seconds = models.PositiveIntegerField(
-        _("video length (seconds)"),
-        null=True,
-        blank=True,
-        help_text=_("For video lessons: completed when 90 percent of this length has been played."),
-    )
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel(
-            [FieldPanel("kind"), FieldPanel("quiz"), FieldPanel("video_duration_seconds")]
+            [FieldPanel("kind"), FieldPanel("quiz")],
+            help_text=_(
+                "A video lesson is completed once 90 percent of its first video has been played."
+            ),
         ),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + SegmentedSearchMixin.search_fields
-    segmented_search_sources = ("title", "search_description", "body")
+    segmented_search_sources = ("title", "search_description", "body", "video_transcript")
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("lesson")
+
+    @property
+    def video(self):
+        """The first video of the body: the one whose watching completes a video lesson."""
+        for block in self.body:
+            if block.block_type == "video" and block.value["video"] is not None:
+                return block.value["video"]
+        return None
+
+    @property
+    def video_duration_seconds(self):
+        """The length ffprobe read from the video file (0 until it has been read)."""
+        video = self.video
+        return video.duration if video is not None else 0
+
+    @property
+    def video_transcript(self):
+        """The first video's captions as text, searchable with the lesson."""
+        video = self.video
+        return video.transcript if video is not None else ""
 
     @property
     def course(self):
@@ -229,10 +246,8 @@ class LessonPage(SegmentedSearchMixin, Page):
         super().clean()
         from django.core.exceptions import ValidationError
 
-        if self.kind == self.Kind.VIDEO and not self.video_duration_seconds:
-            raise ValidationError(
-                {"video_duration_seconds": _("A video lesson needs the video's length.")}
-            )
+        if self.kind == self.Kind.VIDEO and self.video is None:
+            raise ValidationError({"body": _("A video lesson needs a video block with a video.")})
         if self.kind == self.Kind.QUIZ and not self.quiz_id:
             raise ValidationError({"quiz": _("A quiz lesson needs its quiz.")})
 

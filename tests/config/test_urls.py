@@ -36,6 +36,8 @@ def test_no_project_route_takes_an_unbounded_integer():
         f"/manage/alerts/{HUGE}/send/",
         f"/notices/{HUGE}/acknowledge/",
         f"/learn/lessons/{HUGE}/video/",
+        f"/videos/{HUGE}/demo.mp4",
+        f"/videos/1/{HUGE}p/demo.mp4",
         f"/manage/volunteers/{HUGE}/",
         f"/admin/quizzes/statistics/{HUGE}/",
     ],

@@ -3,7 +3,7 @@ import pytest
 from courses import services
 from courses.models import Certificate, Enrolment, LessonPage, LessonProgress
 from tests.courses.conftest import make_course
-from tests.courses.factories import LessonPageFactory
+from tests.courses.factories import LessonPageFactory, make_video_lesson
 from tests.factories import UserFactory
 from tests.quizzes.factories import QuizFactory
 
@@ -66,10 +66,11 @@ def test_a_course_without_certificate_completes_without_one(course_index, respon
 def test_quiz_video_and_practical_lessons_are_not_ticked_by_hand(client, course, responsible):
     client.force_login(responsible)
     quiz = QuizFactory()
-    for kind in ("quiz", "practical", "video"):
-        lesson = LessonPageFactory(
-            parent=course, slug=f"k-{kind}", kind=kind, video_duration_seconds=60, quiz=quiz
-        )
+    lessons = [
+        LessonPageFactory(parent=course, slug=f"k-{kind}", kind=kind, quiz=quiz)
+        for kind in ("quiz", "practical")
+    ]
+    for lesson in [*lessons, make_video_lesson(course, duration=60, slug="k-video")]:
         assert client.post(f"/learn/lessons/{lesson.pk}/complete/").status_code == 404
     assert not LessonProgress.objects.exists()
 

@@ -7,12 +7,12 @@ import time_machine
 from django.utils import timezone
 
 from courses.models import LessonProgress
-from tests.courses.factories import LessonPageFactory
+from tests.courses.factories import make_video_lesson
 
 
 @pytest.fixture
 def video_lesson(course):
-    return LessonPageFactory(parent=course, slug="video", kind="video", video_duration_seconds=100)
+    return make_video_lesson(course, duration=100, slug="video")
 
 
 def report(client, lesson, start, end):
@@ -80,7 +80,7 @@ def test_malformed_reports_are_refused(client, video_lesson, responsible, body):
 
 @pytest.fixture
 def long_video(course):
-    return LessonPageFactory(parent=course, slug="long", kind="video", video_duration_seconds=600)
+    return make_video_lesson(course, duration=600, slug="long")
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from courses.models.campaigns import CampaignPage
 from organisations.models import JoinCode, Membership, Organisation
 from quizzes.models import Attempt, Quiz
 from reports.models import Export
+from videos.models import Video
 from volunteers.models import ServiceRecord
 
 from .values import BOUNDARY_IDS
@@ -131,6 +132,10 @@ class DemoValues:
             "export": _ids(Export.objects.filter(user__in=mine)) or [uuid.uuid4()],
             "page_view_restriction": _ids(PageViewRestriction.objects.all()) or [1],
             "page": _ids(Page.objects.live().filter(depth__gt=1)),
+            "video": _ids(Video.objects.all()) or [1],
+            "video_file": [video.filename for video in Video.objects.order_by("pk")[:SAMPLE]]
+            or ["demo-video.mp4"],
+            "rendition_height": [480, 720],
             "hex": ["0" * 64, "f" * 64, "not-a-digest"],
             "what": ["table", "people", "x"],
             "file_format": ["xlsx", "csv", "pdf"],
@@ -205,6 +210,12 @@ SOURCES = {
     "volunteers:log_group": {"team_id": "team"},
     "volunteers:settings": {"team_id": "team"},
     "volunteers:export": {"team_id": "team"},
+    "videos:serve": {"video_id": "video", "filename": "video_file"},
+    "videos:rendition": {
+        "video_id": "video",
+        "height": "rendition_height",
+        "filename": "video_file",
+    },
     "wagtailcore_authenticate_with_password": {
         "page_view_restriction_id": "page_view_restriction",
         "page_id": "page",

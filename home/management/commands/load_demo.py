@@ -17,6 +17,7 @@ from handbooks import demo as handbooks_demo
 from home import demo as home_demo
 from organisations import demo as organisations_demo
 from quizzes import demo as quizzes_demo
+from videos import demo as videos_demo
 from volunteers import demo as volunteers_demo
 
 
@@ -65,6 +66,7 @@ def check_content_files():
     Raises ContentFileError naming the file and the place of the first problem.
     """
     home_demo.home_file()
+    videos_demo.videos_file()
     rows = quizzes_demo.bank_rows()
     quizzes_demo.bank_rows(quizzes_demo.DRAFTS)
     quizzes_demo.quiz_specs(tags={tag for row in rows for tag in row.tags})
@@ -124,9 +126,12 @@ class Command(BaseCommand):
         try:
             # All files first, so that a broken one stops the demo before anything is saved.
             check_content_files()
-        except ContentFileError as error:
+        except (ContentFileError, videos_demo.DemoVideoError) as error:
             raise CommandError(str(error)) from error
         with search_index_deferred() as changed:
+            note = videos_demo.load()  # before the courses, whose video lesson names it
+            if note:
+                self.stdout.write(note)
             for loader in LOADERS:
                 loader()
         if changed():

@@ -13,9 +13,10 @@
   var lastTime = 0; // the last position reached by playing, before any seek
 
   var resume = parseFloat(lesson.getAttribute("data-position") || "0");
+  // Once: switching 清晰 / 流畅 loads the video again and keeps its own place.
   video.addEventListener("loadedmetadata", function () {
     if (resume > 0 && resume < video.duration - 1) video.currentTime = resume;
-  });
+  }, { once: true });
 
   video.addEventListener("timeupdate", function () {
     if (!video.seeking) lastTime = video.currentTime;
