@@ -2,13 +2,24 @@
 
 # The lesson's video block chose a Wagtail document and its length was typed; it now chooses a
 # video of the library (videos.Video), whose length ffprobe reads. Each document a video block
-# named becomes a video item pointing at the same stored file, with the typed length as its
-# duration, so existing lessons keep playing and counting.
+# named becomes a video item with a copy of the stored file (deleting the document or the video
+# later must not take the other's file), with the typed length as its duration, so existing
+# lessons keep playing and counting.
 
 import json
+import posixpath
 
-import wagtail.fields
+from django.core.files.storage import default_storage
 from django.db import migrations
+
+
+def _copy(name):
+    """A copy of a stored file under media/ for the video; the same name if it cannot be read."""
+    try:
+        with default_storage.open(name, "rb") as source:
+            return default_storage.save(f"media/{posixpath.basename(name)}", source)
+    except OSError:
+        return name
 
 
 def _convert_stream(raw, video_for, duration):
@@ -38,7 +49,7 @@ def documents_to_videos(apps, schema_editor):
             else:
                 made[document_id] = Video.objects.create(
                     title=document.title,
-                    file=document.file.name,
+                    file=_copy(document.file.name),
                     type="video",
                     collection_id=document.collection_id,
                     uploaded_by_user_id=document.uploaded_by_user_id,
