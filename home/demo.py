@@ -41,8 +41,10 @@ REVIEWER_PAGE_PERMISSIONS = [
     "lock_page",
     "unlock_page",
 ]
-ADMIN_ACCESS = [
-    ("wagtailadmin", "access_admin"),
+ADMIN_ACCESS = [("wagtailadmin", "access_admin")]
+# Images, documents and the video library check permissions per collection, never the group's
+# model permissions: editors and reviewers get these on the root collection, so on every one.
+COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
@@ -52,9 +54,6 @@ ADMIN_ACCESS = [
     ("wagtailmedia", "add_media"),
     ("wagtailmedia", "change_media"),
 ]
-# The video library checks permissions per collection (as Wagtail's images do), not the group's
-# model permissions: editors and reviewers get these on the root collection, so on every one.
-COLLECTION_PERMISSIONS = [("wagtailmedia", "add_media"), ("wagtailmedia", "change_media")]
 # The question bank: editors write questions and quizzes and import banks; deleting a question an
 # attempt used is refused by quizzes itself (retire instead), so delete_question is safe to give.
 # A re-grade applies only a key another person approved, so editors may start it.
