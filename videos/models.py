@@ -55,6 +55,10 @@ class Video(AbstractMedia):
         # Through the serving view, which checks the collection's privacy and sends byte ranges.
         return reverse("videos:serve", args=(self.pk, self.filename))
 
+    @property
+    def captions_url(self):
+        return reverse("videos:captions", args=(self.pk,)) if self.captions else ""
+
 
 class VideoRendition(models.Model):
     """A smaller H.264/AAC mp4 of a video for weak networks (流畅), made by the facts task."""

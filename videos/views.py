@@ -40,6 +40,15 @@ def rendition(request, video_id, height, filename):
     return _send(request, found.file, "video/mp4")
 
 
+@require_safe
+def captions(request, video_id):
+    """A video's WebVTT captions, under the same check as the video: they are its words."""
+    video = get_object_or_404(Video.objects.select_related("collection"), pk=video_id)
+    if not video.captions or not visible_to(video, request):
+        raise Http404
+    return _send(request, video.captions, "text/vtt; charset=utf-8")
+
+
 def _send(request, field_file, content_type):
     storage, name = field_file.storage, field_file.name
     try:

@@ -211,6 +211,7 @@ SOURCES = {
     "volunteers:settings": {"team_id": "team"},
     "volunteers:export": {"team_id": "team"},
     "videos:serve": {"video_id": "video", "filename": "video_file"},
+    "videos:captions": {"video_id": "video"},
     "videos:rendition": {
         "video_id": "video",
         "height": "rendition_height",

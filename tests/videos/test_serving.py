@@ -146,3 +146,19 @@ def test_serving_a_video_takes_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(3):
         body(get(client, video, Range="bytes=0-99"))
+
+
+def test_captions_come_through_the_same_check_as_the_video(client, private_video):
+    video, group = private_video
+    video.captions.save(
+        "internal.vtt",
+        ContentFile(b"WEBVTT\n\n00:00.000 --> 00:02.000\n\xe5\x86\x85\xe9\x83\xa8\n"),
+    )
+    assert client.get(video.captions_url).status_code == 404
+    user = UserFactory()
+    user.groups.add(group)
+    client.force_login(user)
+    response = client.get(video.captions_url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/vtt")
+    assert body(response).startswith(b"WEBVTT")
