@@ -327,7 +327,7 @@ def main(argv=None):
             )
     print(f"\n{before}")
     print(
-        f"gunicorn -c gunicorn.conf.py {' '.join(options)}; wrk -t{args.threads} "
+        f"{' '.join(['gunicorn -c gunicorn.conf.py', *options])}; wrk -t{args.threads} "
         f"-c{args.connections} -d{args.duration}s, median of {args.rounds} interleaved rounds\n"
     )
     print("\n".join(table(rates)))
