@@ -325,6 +325,8 @@ def main(argv=None):
                 connections=args.connections,
                 warmup=args.warmup,
             )
+        if not args.database:  # the pictures of a database that is gone with it
+            shutil.rmtree(SERVE_MEDIA_ROOT, ignore_errors=True)
     print(f"\n{before}")
     print(
         f"{' '.join(['gunicorn -c gunicorn.conf.py', *options])}; wrk -t{args.threads} "

@@ -1,8 +1,8 @@
-"""Private servers for the fault drill and the browser tests: Redis, PostgreSQL and gunicorn.
+"""Private servers for the fault drill, the serving benchmark and the browser tests.
 
-Each runs on its own free port from a temporary directory and is stopped and removed by its
-owner, so that a drill may stop or restart them without touching the machine's shared
-PostgreSQL (5432) or Redis (6379).
+Redis, PostgreSQL and gunicorn: each runs on its own free port from a temporary directory and is
+stopped and removed by its owner, so that a drill may stop or restart them without touching the
+machine's shared PostgreSQL (5432) or Redis (6379).
 """
 
 import contextlib
