@@ -1,8 +1,8 @@
-"""Private servers for the fault drill and the browser tests: Redis, PostgreSQL and gunicorn.
+"""Private servers for the fault drill, the serving benchmark and the browser tests.
 
-Each runs on its own free port from a temporary directory and is stopped and removed by its
-owner, so that a drill may stop or restart them without touching the machine's shared
-PostgreSQL (5432) or Redis (6379).
+Redis, PostgreSQL and gunicorn: each runs on its own free port from a temporary directory and is
+stopped and removed by its owner, so that a drill may stop or restart them without touching the
+machine's shared PostgreSQL (5432) or Redis (6379).
 """
 
 import contextlib
@@ -198,15 +198,31 @@ def schema_cache_path():
 
 
 class Gunicorn:
-    """gunicorn serving config.wsgi with sync workers; its workers can be listed and killed."""
+    """gunicorn serving config.wsgi; its workers can be listed and killed.
 
-    def __init__(self, env, port=0, workers=2, log_path=None):
+    Without `config`, 2 sync workers with an access log (the fault drill's server). With a
+    config file (the repository's gunicorn.conf.py), its settings, then `options` on top, as
+    gunicorn's command line overrides its config file; `workers` is then only what to wait for.
+    """
+
+    def __init__(self, env, port=0, workers=2, log_path=None, config=None, options=()):
         self.env = env
         self.port = port or free_port()
         self.workers = workers
         self.log_path = log_path
+        self.config = config
+        self.options = list(options)
         self.process = None
         self._log = None
+
+    def command(self):
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi"]
+        if self.config is None:
+            command += ["--workers", str(self.workers), "--worker-class", "sync"]
+            command += ["--access-logfile", "-"]
+        else:
+            command += ["--config", str(self.config), *self.options]
+        return [*command, "--bind", f"127.0.0.1:{self.port}"]
 
     @property
     def url(self):
@@ -215,20 +231,7 @@ class Gunicorn:
     def start(self, timeout=60):
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--worker-class",
-                "sync",
-                "--access-logfile",
-                "-",
-            ],
+            self.command(),
             cwd=REPO,
             env=self.env,
             stdout=self._log,
@@ -236,7 +239,7 @@ class Gunicorn:
         )
         _wait_for_port(self.port, timeout)
         deadline = time.monotonic() + timeout
-        while len(self.worker_pids()) < self.workers and time.monotonic() < deadline:
+        while len(self.worker_pids()) < (self.workers or 0) and time.monotonic() < deadline:
             time.sleep(0.1)
         return self
 

@@ -1,6 +1,7 @@
 """Point Django at the benchmark database before anything imports the models."""
 
 import os
+import tempfile
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path(__file__).resolve().parent / 'bench.sqlite3'}"
@@ -47,3 +48,7 @@ def run_module(doc, run, argv=None, repeat=3):
     for label, seconds, queries in run(args.repeat):
         print(f"| {label} | {seconds * 1000:.0f} | {queries if queries is not None else '—'} |")
     return 0
+
+
+# benchmarks.serve's demo pictures (benchmarks/serve_settings.py): never the checkout's media/.
+SERVE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "firesafety-serve-media"
