@@ -92,7 +92,13 @@ def note_page(page, request):
     paths = [page.path]
     if page.depth > 1:
         paths.append(page.path[: -page.steplen])
-    setattr(request, TOKENS_ATTR, _tokens([SITE_KEY, *_page_token_keys(paths)]))
+    keys = [SITE_KEY, *_page_token_keys(paths)]
+    tokens = _tokens(keys)
+    # A cache that lost a token (unreachable, evicting) gives no entry: one without it would
+    # outlive every purge.
+    if len(tokens) != len(keys):
+        return
+    setattr(request, TOKENS_ATTR, tokens)
     lifetime = getattr(page, "page_cache_seconds", None)
     if lifetime is not None:
         setattr(request, LIFETIME_ATTR, lifetime)
@@ -221,12 +227,31 @@ def purge_paths(paths):
         cache.delete_many(keys)
 
 
+def _paths_of_pages_referring_to(obj):
+    """Pages that show obj: a link, a chooser or a foreign key, as Wagtail's reference index
+    records them (a case warning's handbook, a lesson's quiz, an image in a body)."""
+    from wagtail.models import Page, ReferenceIndex
+
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))
+        .values_list("object_id", flat=True)
+    )
+    return set(Page.objects.filter(pk__in=page_ids).values_list("path", flat=True))
+
+
 def purge_page(page):
-    """A page changed: it, the pages that list it (its ancestors) and the pages under it (their
-    URLs or their parent's title changed)."""
+    """A page changed: it, the pages that list it (its ancestors), the pages under it (their
+    URLs or their parent's title changed) and the pages that refer to it."""
     from wagtail.models import Page
 
     steps = range(page.steplen, len(page.path) + 1, page.steplen)
     paths = {page.path[:end] for end in steps}
     paths.update(Page.objects.filter(path__startswith=page.path).values_list("path", flat=True))
+    paths.update(_paths_of_pages_referring_to(page))
     purge_paths(paths)
+
+
+def purge_pages_showing(obj):
+    """A snippet, image or document changed: the pages that refer to it."""
+    purge_paths(_paths_of_pages_referring_to(obj))

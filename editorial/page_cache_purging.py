@@ -5,8 +5,11 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
+from wagtail.snippets.models import get_snippet_models
 
 from . import page_cache
 
@@ -28,7 +31,22 @@ def page_deleted(sender, instance, **kwargs):
 
 
 def restriction_changed(sender, instance, **kwargs):
-    _purge_page_after_commit(instance.page)
+    # Read again: when the page itself is being deleted the restriction goes with it.
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        _purge_page_after_commit(page)
+
+
+def _is_shown_on_pages(model):
+    # Looked up at save time: the snippet registry is filled by the apps' wagtail_hooks.
+    return model in {*get_snippet_models(), get_image_model(), get_document_model()}
+
+
+def shown_object_changed(sender, instance, **kwargs):
+    if not _is_shown_on_pages(sender):
+        return
+    page_cache.purge_pages_showing(instance)
+    transaction.on_commit(lambda: page_cache.purge_pages_showing(instance))
 
 
 def setting_changed(sender, instance, **kwargs):
@@ -47,8 +65,11 @@ def connect():
     post_delete.connect(page_deleted, dispatch_uid="page_cache_deleted")
     for signal in (post_save, post_delete):
         signal.connect(
-            restriction_changed, sender=PageViewRestriction, dispatch_uid=f"page_cache_pvr_{signal}"
+            restriction_changed, sender=PageViewRestriction, dispatch_uid="page_cache_restriction"
         )
+    # Snippets, images and documents are shown on the pages that refer to them.
+    post_save.connect(shown_object_changed, dispatch_uid="page_cache_shown_saved")
+    post_delete.connect(shown_object_changed, dispatch_uid="page_cache_shown_deleted")
     # Settings are shown on every page (the footer): a change purges the whole site.
     for model in apps.get_models():
         if issubclass(model, BaseSiteSetting | BaseGenericSetting):

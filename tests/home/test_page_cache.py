@@ -200,3 +200,49 @@ def test_large_type_has_its_own_entry(client, pages):
 def test_the_cache_can_be_turned_off(client, pages, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert not _is_cached(client, "/")
+
+
+@pytest.mark.django_db
+def test_a_page_that_links_to_a_changed_page_is_purged(client, home_page):
+    handbooks = make_handbook_index(home_page)
+    handbook = make_handbook(handbooks)
+    case = make_case(make_alert_index(home_page), handbook=handbook)
+    assert _is_cached(client, case.url)
+    handbook.title = "商业综合体检查要点（新版）"
+    handbook.save_revision().publish()
+    assert "商业综合体检查要点（新版）" in client.get(case.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_given_a_view_restriction_leaves_the_cache(client, pages):
+    from wagtail.models import PageViewRestriction
+
+    url = pages["handbook"].url
+    assert _is_cached(client, url)
+    PageViewRestriction.objects.create(
+        page=pages["handbook"], restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_campaign_board_is_kept_a_minute_at_most(client, home_page):
+    from courses.models import CampaignPage
+    from organisations.models import Organisation
+    from tests.organisations.factories import OrganisationFactory
+
+    courses = CourseIndexPageFactory(parent=home_page)
+    campaign = CampaignPage(
+        title="2026年秋季消防安全开学第一课",
+        slug="first-lesson-2026",
+        course=make_course(courses, lessons=1, slug="first-lesson"),
+        starts_on=datetime.date(2026, 9, 1),
+        ends_on=datetime.date(2026, 9, 30),
+        target=OrganisationFactory(name="青浦区", kind=Organisation.Kind.DISTRICT),
+    )
+    courses.add_child(instance=campaign)
+    campaign.save_revision().publish()
+    client.get(campaign.url)
+    timeout = page_cache.entry_timeout(client.get(campaign.url).wsgi_request)
+    assert timeout is not None
+    assert timeout <= 60
