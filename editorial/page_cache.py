@@ -137,7 +137,9 @@ def cached_response(request):
 
 
 def _response_may_be_stored(request, response):
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or CSRF_FIELD in response.content:
         return False
