@@ -9,4 +9,7 @@ class EditorialConfig(AppConfig):
     verbose_name = _("Editorial building blocks")
 
     def ready(self):
-        from . import review_messages  # noqa: F401 (connects the workflow signals' receivers)
+        # review_messages connects the workflow signals' receivers on import.
+        from . import page_cache_purging, review_messages  # noqa: F401
+
+        page_cache_purging.connect()

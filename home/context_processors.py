@@ -1,4 +1,6 @@
-LARGE_TYPE_COOKIE = "large_type"
+from django.conf import settings
+
+LARGE_TYPE_COOKIE = settings.LARGE_TYPE_COOKIE
 
 
 def display_preferences(request):

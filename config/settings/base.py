@@ -101,6 +101,9 @@ MIDDLEWARE = [
     # Before the password change: a second factor is owed before anything else is shown.
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    # After sign-in and messages are known: anonymous Wagtail pages from the cache
+    # (editorial/page_cache.py).
+    "editorial.page_cache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -172,6 +175,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The full-page cache for anonymous visitors (editorial/page_cache.py): how long an entry lives at
+# most (0 turns the cache off), and how long a reverse proxy may keep a page without asking again.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_PROXY_SECONDS = int(env("PAGE_CACHE_PROXY_SECONDS", "10"))
+# The reader's large-type choice, read by the templates and by the page cache's key.
+LARGE_TYPE_COOKIE = "large_type"
 
 # Background work: Wagtail 8 queues search indexing and reference updates as django_tasks
 # tasks. "immediate" runs them in the request; "database" queues them for `manage.py db_worker`.

@@ -78,6 +78,8 @@ class CampaignPage(Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = []
+    # The public board counts completions as they happen: a cached copy may lag a minute at most.
+    page_cache_seconds = 60
     template = "courses/campaign/page.html"
 
     class Meta:

@@ -96,7 +96,7 @@ def test_a_malformed_request_gets_a_chinese_400_page(client, home_page):
 def test_a_form_without_its_csrf_token_gets_a_chinese_403_page(home_page):
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        "/display/text-size/", {"large": "1"}, headers={"accept-language": "zh-hans"}
+        "/accounts/login/", {"username": "x"}, headers={"accept-language": "zh-hans"}
     )
     assert response.status_code == 403
     assert "表单已失效" in response.content.decode()
