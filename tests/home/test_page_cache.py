@@ -18,6 +18,12 @@ from tests.courses.factories import CourseIndexPageFactory
 from tests.handbooks.builders import make_handbook, make_handbook_index
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    # Off by default for now (config/settings/base.py): these tests switch it on.
+    settings.PAGE_CACHE_SECONDS = 600
+
+
 def _is_cached(client, url):
     client.get(url)  # the first render creates the footer's row, which purges the site
     request = client.get(url).wsgi_request
