@@ -234,11 +234,17 @@ def _paths_of_pages_referring_to(obj):
     records them (a case warning's handbook, a lesson's quiz, an image in a body)."""
     from wagtail.models import Page, ReferenceIndex
 
-    page_ids = (
-        ReferenceIndex.get_references_to(obj)
+    # The index keeps object ids as text: read them, as numbers, rather than compare a text
+    # subquery with the integer key (PostgreSQL refuses integer = character varying).
+    page_ids = {
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(obj)
         .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))
         .values_list("object_id", flat=True)
-    )
+        if str(object_id).isdigit()
+    }
+    if not page_ids:
+        return set()
     return set(Page.objects.filter(pk__in=page_ids).values_list("path", flat=True))
 
 
