@@ -24,7 +24,9 @@ class ApproveBulkAction(SnippetBulkAction):
 
     @classmethod
     def get_queryset(cls, model, object_ids):
-        return get_list_or_404(model.objects.prefetch_related("choices"), pk__in=object_ids)
+        # ?id= comes from the address bar: an id that is not a number is a 404, not a 500.
+        ids = [value for value in object_ids if str(value).isdigit()]
+        return get_list_or_404(model.objects.prefetch_related("choices"), pk__in=ids)
 
     @classmethod
     def execute_action(cls, objects, **kwargs):

@@ -395,3 +395,10 @@ def test_an_editor_regrades_with_a_key_fix_only_once_it_is_approved(client, edit
     assert client.post(regrade).status_code == 200
     attempt.refresh_from_db()
     assert attempt.passed
+
+
+def test_a_bulk_approval_of_ids_that_are_not_numbers_is_a_404(client, editorial):
+    client.force_login(editorial["reviewer"])
+    url = reverse("wagtail_bulk_action", args=["quizzes", "question", "approve"]) + "?id=abc"
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
