@@ -410,6 +410,13 @@ VIDEO_ACCEL_REDIRECT_PREFIX = env("VIDEO_ACCEL_REDIRECT_PREFIX", "")
 # The upload task makes an H.264/AAC mp4 at each of these heights below the file's own: 720 is
 # offered as 清晰, 480 as 流畅 (the player starts with 流畅 on a slow connection).
 VIDEO_RENDITION_HEIGHTS = [720, 480]
+# load_demo keeps the demo videos it encodes here (keyed by their spec and ffmpeg's version), so a
+# second load, or the test suite's many, copies them instead of spending ~9 s in ffmpeg each time.
+# Empty: no cache.
+DEMO_VIDEO_CACHE_DIR = env(
+    "DEMO_VIDEO_CACHE_DIR",
+    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "firesafety"),
+)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

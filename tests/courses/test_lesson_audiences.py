@@ -152,7 +152,7 @@ def test_class_stage_reads_the_grade_from_the_names(class_name, school_name, sta
     assert class_stage(class_name, school_name) == stage
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_demo_grade_3_pupil_reads_plain_words_in_the_campaign_course(client):
     call_command("load_demo")
     lesson = LessonPage.objects.get(slug="middle-school-and-teachers")
