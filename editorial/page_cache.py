@@ -6,12 +6,17 @@ children) and the whole site (settings and snippets every page shows). Purging d
 every variant of a page (language, large type, host) dies at once, without listing keys. Pages
 are named by their tree path, which a move changes: a move purges the old place and the new. Tokens
 are read before the page renders: a purge during the render leaves an entry that is already dead.
+
+Anonymous search result pages are kept too, for SEARCH_SECONDS, keyed by their query: a class
+searching 灭火器 at the same minute costs one search. Any page change purges them all (SEARCH_KEY),
+since a publish anywhere may add or remove a result.
 """
 
 import hashlib
 import secrets
 import time
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +27,11 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 SITE_KEY = "pagecache:site"
+SEARCH_KEY = "pagecache:search"
+SEARCH_SECONDS = 60
+SEARCH_VIEW = "home:search"
+# The search view's own parameters; any other makes the request pass the cache by.
+SEARCH_PARAMETERS = ("q", "page")
 ENTRY_KEY = "pagecache:entry:{}"
 PAGE_KEY = "pagecache:page:{}"
 # Set by the before_serve_page hook: the tokens the page is rendered from.
@@ -51,11 +61,23 @@ def _tokens(keys):
     return found
 
 
+def _search_query(request):
+    """The search's parameters in a fixed order, or None when it has others (or repeats one)."""
+    if set(request.GET) - set(SEARCH_PARAMETERS):
+        return None
+    if any(len(request.GET.getlist(name)) > 1 for name in request.GET):
+        return None
+    return urlencode(
+        [(name, request.GET[name]) for name in SEARCH_PARAMETERS if name in request.GET]
+    )
+
+
 def _entry_key(request):
     variant = "|".join(
         (
             request.get_host(),
             request.path,
+            (_search_query(request) or "") if _is_search(request) else "",
             getattr(request, "LANGUAGE_CODE", ""),
             # The header and the page's class differ with large type; see home.context_processors.
             "large" if request.COOKIES.get(settings.LARGE_TYPE_COOKIE) == "1" else "",
@@ -64,9 +86,18 @@ def _entry_key(request):
     return ENTRY_KEY.format(hashlib.sha256(variant.encode()).hexdigest())
 
 
+def _is_search(request):
+    match = request.resolver_match
+    return match is not None and match.view_name == SEARCH_VIEW
+
+
 def _request_may_use_cache(request):
-    """Only a plain anonymous GET with no query and nothing personal pending."""
-    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+    """Only a plain anonymous GET with no query (but a search's) and nothing personal pending."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.META.get("QUERY_STRING") and (
+        not _is_search(request) or _search_query(request) is None
+    ):
         return False
     if request.user.is_authenticated:
         return False
@@ -102,6 +133,17 @@ def note_page(page, request):
     lifetime = getattr(page, "page_cache_seconds", None)
     if lifetime is not None:
         setattr(request, LIFETIME_ATTR, lifetime)
+
+
+def note_search(request):
+    """Before a search renders: its entry depends on the site and on every page (SEARCH_KEY)."""
+    if not getattr(request, ELIGIBLE_ATTR, False):
+        return
+    keys = [SITE_KEY, SEARCH_KEY]
+    tokens = _tokens(keys)
+    if len(tokens) == len(keys):
+        setattr(request, TOKENS_ATTR, tokens)
+        setattr(request, LIFETIME_ATTR, SEARCH_SECONDS)
 
 
 def _proxy_headers(response, etag, last_modified, remaining):
@@ -206,11 +248,15 @@ class AnonymousPageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if not enabled() or match is None or match.url_name != "wagtail_serve":
+        if not enabled() or match is None:
+            return None
+        if match.url_name != "wagtail_serve" and match.view_name != SEARCH_VIEW:
             return None
         response = cached_response(request)
         if response is not None:
             request._page_cache_hit = True
+        elif match.view_name == SEARCH_VIEW:
+            note_search(request)
         return response
 
 
@@ -226,7 +272,8 @@ def purge_paths(paths):
     """The pages at these tree paths, and every page whose parent is one of them."""
     keys = _page_token_keys(paths)
     if keys:
-        cache.delete_many(keys)
+        # A page's change may add or remove a search result anywhere.
+        cache.delete_many([*keys, SEARCH_KEY])
 
 
 def _paths_of_pages_referring_to(obj):

@@ -252,3 +252,60 @@ def test_a_campaign_board_is_kept_a_minute_at_most(client, home_page):
     timeout = page_cache.entry_timeout(client.get(campaign.url).wsgi_request)
     assert timeout is not None
     assert timeout <= 60
+
+
+def _search(client, query, **extra):
+    return client.get("/search/", {"q": query, **extra})
+
+
+@pytest.mark.django_db
+def test_an_anonymous_search_is_kept_a_minute_and_a_repeat_runs_no_query(
+    client, pages, django_assert_num_queries
+):
+    _search(client, "课程")
+    first = _search(client, "课程")
+    timeout = page_cache.entry_timeout(first.wsgi_request)
+    assert timeout is not None and timeout <= page_cache.SEARCH_SECONDS
+    with django_assert_num_queries(0):
+        again = _search(client, "课程")
+    assert again.content == first.content
+    # Another query, or another page of the same one, is its own entry.
+    assert page_cache.entry_timeout(_search(client, "手册").wsgi_request) is not None
+    assert page_cache.entry_timeout(_search(client, "课程", page="2").wsgi_request) is not None
+
+
+@pytest.mark.django_db
+def test_a_published_page_shows_in_a_cached_search_at_once(client, pages):
+    _search(client, "水带")
+    assert "全新的水带课程" not in _search(client, "水带").content.decode()
+    course = pages["course"]
+    course.title = "全新的水带课程"
+    course.save_revision().publish()
+    assert "全新的水带课程" in _search(client, "水带").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unpublished_page_leaves_a_cached_search_at_once(client, pages):
+    title = pages["handbook"].title
+    _search(client, title)
+    assert title in _search(client, title).content.decode()
+    pages["handbook"].unpublish()
+    assert pages["handbook"].url not in _search(client, title).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query_string", ["q=课程&utm_source=wechat", "q=课程&q=手册", "q=课程&page=1&page=2"]
+)
+def test_a_search_with_other_parameters_passes_the_cache_by(client, pages, query_string):
+    client.get(f"/search/?{query_string}")
+    request = client.get(f"/search/?{query_string}").wsgi_request
+    assert page_cache.entry_timeout(request) is None
+
+
+@pytest.mark.django_db
+def test_a_signed_in_search_is_never_kept(pages, learner):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    signed_in.get("/search/", {"q": "课程"})
+    assert page_cache.entry_timeout(signed_in.get("/search/", {"q": "课程"}).wsgi_request) is None
