@@ -16,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.conf import settings
 from django.db import transaction
 
+from .admin_access import may_use_admin
+
 RECOVERY_CODE_COUNT = 10
 PENDING_SESSION_KEY = "two_factor_pending"
 # Set when the middleware found that this session owes no second factor (see middleware).
@@ -46,7 +48,7 @@ def must_use_two_factor(user):
     """Whether this person holds powers that need a second factor (等保 2.0: administrators)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"):
+    if user.is_superuser or user.is_staff or may_use_admin(user):
         return True
     return any(requirement(user) for requirement in _requirements)
 

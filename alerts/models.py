@@ -15,6 +15,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager, PageQuerySet
 
+from accounts.admin_access import may_use_admin
 from editorial.blocks import RICH_TEXT_FEATURES, CaptionedImageBlock
 from editorial.search import SegmentedSearchMixin
 from editorial.sharing import qr_code_response, share_description
@@ -36,7 +37,7 @@ def today():
 
 def is_site_editor(user):
     """Editors and reviewers reach the Wagtail admin; they may see expired pages."""
-    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+    return may_use_admin(user)
 
 
 class AlertTag(TagBase):

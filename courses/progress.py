@@ -3,14 +3,18 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
+from .models import CoursePage, Enrolment, LessonProgress
+from .outline import course_outline, course_outlines
 
 EXPIRING_WITHIN = timedelta(days=30)
+# How many courses 我的学习 suggests.
+RECOMMENDED_COURSES = 6
 
 
 class Status:
@@ -73,16 +77,23 @@ def course_progress_for(user, course):
 
 
 def lesson_context_for(user, lesson):
-    course = CoursePage.objects.get(pk=lesson.get_parent().pk)
-    siblings = list(course.get_lessons().only("id", "title", "url_path", "path", "slug"))
+    course = lesson.course
+    siblings = course_outline(course)
     index = next((i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk), 0)
     enrolment = current_enrolment(user, course)
-    progress = None
+    progress, completed = None, set()
     if enrolment is not None:
-        progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+        # This lesson's row (a video's position, if not completed) and the completed ones, at once.
+        for row in LessonProgress.objects.filter(enrolment=enrolment).filter(
+            Q(lesson=lesson) | Q(completed_at__isnull=False)
+        ):
+            if row.lesson_id == lesson.pk:
+                progress = row
+            if row.completed_at is not None:
+                completed.add(row.lesson_id)
     # Only the current cycle's lessons count: a lapsed completion is the past cycle's.
     lapsed = lapsed_at(user, course, enrolment) is not None
-    done = set() if lapsed else completion_counts(enrolment) & {s.pk for s in siblings}
+    done = set() if lapsed else completed & {s.pk for s in siblings}
     return {
         "course_percent": round(100 * len(done) / len(siblings)) if siblings else 0,
         "course": course,
@@ -186,14 +197,19 @@ def latest_enrolments(user, course_ids):
 
 def latest_enrolments_by_user(user_ids, course_ids):
     """{user id: {course id: (latest enrolment, last completed enrolment)}} in one query."""
-    result = {}
     if not user_ids or not course_ids:
-        return result
+        return {}
     enrolments = (
         Enrolment.objects.filter(user_id__in=user_ids, course_id__in=course_ids)
         .select_related("certificate")
         .order_by("user_id", "course_id", "-cycle")
     )
+    return _cycles(enrolments)
+
+
+def _cycles(enrolments):
+    """{user id: {course id: (latest, last completed)}} of enrolments ordered newest cycle first."""
+    result = {}
     for enrolment in enrolments:
         cycles = result.setdefault(enrolment.user_id, {})
         latest, completed = cycles.get(enrolment.course_id, (None, None))
@@ -205,61 +221,60 @@ def latest_enrolments_by_user(user_ids, course_ids):
     return result
 
 
-def lesson_totals(course_ids):
-    """{course_id: number of live lessons} in one query."""
-    from wagtail.models import Page
+def _live_courses():
+    """Every live course with its cover, each marked `restricted` when a view restriction on it
+    or a page above it keeps it from the public (what PageQuerySet.public() leaves out)."""
+    from wagtail.models import PageViewRestriction
 
-    totals = {}
-    courses = Page.objects.filter(pk__in=course_ids).values_list("pk", "path", "depth")
-    paths = {path: pk for pk, path, _depth in courses}
-    if not paths:
-        return totals
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    lessons = LessonPage.objects.live().filter(condition).values_list("path", flat=True)
-    for path in lessons:
-        parent = paths.get(path[: -LessonPage.steplen])
-        if parent:
-            totals[parent] = totals.get(parent, 0) + 1
-    return totals
-
-
-def done_counts(enrolment_ids):
-    """{enrolment_id: completed live lessons} in one query."""
-    rows = (
-        LessonProgress.objects.filter(enrolment_id__in=enrolment_ids, completed_at__isnull=False)
-        .filter(lesson__live=True)
-        .values("enrolment_id")
-        .annotate(done=Count("id"))
+    above_or_self = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
-    return {row["enrolment_id"]: row["done"] for row in rows}
+    return (
+        CoursePage.objects.live()
+        .select_related("cover_image")
+        .annotate(restricted=Exists(above_or_self))
+        .order_by("title")
+    )
 
 
 def my_learning(user, now=None):
-    """Everything 我的学习 shows, in a fixed number of queries."""
+    """Everything 我的学习 shows, in a fixed number of queries (five, and one per list shown)."""
+    from organisations.models import Membership
+
     from .models import TrainingRequirement
 
     now = now or timezone.now()
-    requirements = TrainingRequirement.applying_to(user)
+    memberships = list(
+        Membership.objects.current()
+        .filter(user=user, organisation__is_active=True)
+        .values_list("organisation__path", "role")
+    )
+    requirements = TrainingRequirement.applying_to(user, memberships=memberships)
     # One requirement per course: the one due first.
     by_course = {}
     for requirement in sorted(requirements, key=lambda r: r.due_date):
         by_course.setdefault(requirement.course_id, requirement)
-    enrolled_course_ids = set(
-        Enrolment.objects.filter(user=user).values_list("course_id", flat=True).distinct()
+    # Every cycle of every course at once: the latest of each, certificates and credit hours.
+    completed_lessons = (
+        LessonProgress.objects.filter(
+            enrolment=OuterRef("pk"), completed_at__isnull=False, lesson__live=True
+        )
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    course_ids = set(by_course) | enrolled_course_ids
-    courses = {
-        course.pk: course
-        for course in CoursePage.objects.live()
-        .filter(pk__in=course_ids)
-        .select_related("cover_image")
-    }
-    cycles = latest_enrolments(user, course_ids)
-    totals = lesson_totals(courses)
-    latest_ids = [latest.pk for latest, _completed in cycles.values() if latest is not None]
-    done = done_counts(latest_ids)
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .select_related("certificate", "course")
+        .annotate(done=Coalesce(Subquery(completed_lessons), 0))
+        .order_by("course_id", "-cycle")
+    )
+    cycles = _cycles(enrolments).get(user.pk, {})
+    course_ids = set(by_course) | set(cycles)
+    live = list(_live_courses())
+    courses = {course.pk: course for course in live if course.pk in course_ids}
+    totals = {pk: len(lessons) for pk, lessons in course_outlines(courses.values()).items()}
 
     def percent(course_id):
         latest, _completed = cycles.get(course_id, (None, None))
@@ -268,7 +283,7 @@ def my_learning(user, now=None):
             return 0
         if latest.completed_at:
             return 100
-        return min(100, round(100 * done.get(latest.pk, 0) / total))
+        return min(100, round(100 * latest.done / total))
 
     required = []
     for course_id, requirement in by_course.items():
@@ -298,8 +313,14 @@ def my_learning(user, now=None):
         for course_id, (latest, _completed) in cycles.items()
         if course_id in courses and course_id not in by_course and latest.completed_at is None
     ]
-    certificates = list(
-        Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
+    certificates = sorted(
+        (
+            enrolment.certificate
+            for enrolment in enrolments
+            if getattr(enrolment, "certificate", None) is not None
+        ),
+        key=lambda certificate: certificate.issued_at,
+        reverse=True,
     )
     year_start = now.astimezone(timezone.get_current_timezone()).replace(
         month=1, day=1, hour=0, minute=0, second=0, microsecond=0
@@ -307,35 +328,26 @@ def my_learning(user, now=None):
     credit_hours = sum(
         (
             enrolment.course.credit_hours
-            for enrolment in Enrolment.objects.filter(
-                user=user, completed_at__gte=year_start
-            ).select_related("course")
+            for enrolment in enrolments
+            if enrolment.completed_at is not None and enrolment.completed_at >= year_start
         ),
         start=0,
     )
+    roles = {role for _path, role in memberships}
     return {
         "required": required,
         "in_progress": in_progress,
         "certificates": certificates,
         "credit_hours_this_year": credit_hours,
-        "recommended": recommended_courses(user, exclude=course_ids),
+        "learner_roles": roles,
+        "recommended": [
+            course
+            for course in live
+            if not course.restricted
+            and course.pk not in course_ids
+            and roles & set(course.audience_roles)
+        ][:RECOMMENDED_COURSES],
     }
-
-
-def recommended_courses(user, exclude=(), limit=6):
-    """Live courses written for the person's roles that they have not started."""
-    from organisations.models import Membership
-
-    roles = set(Membership.objects.current().filter(user=user).values_list("role", flat=True))
-    courses = (
-        CoursePage.objects.live()
-        .public()
-        .exclude(pk__in=exclude)
-        .select_related("cover_image")
-        .order_by("title")
-    )
-    matching = [course for course in courses if roles & set(course.audience_roles)]
-    return matching[:limit]
 
 
 def training_due(user, now=None):

@@ -10,6 +10,10 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         # review_messages connects the workflow signals' receivers on import.
-        from . import page_cache_purging, review_messages  # noqa: F401
+        from django.apps import apps
+
+        from . import page_cache_purging, review_messages, routes, site_settings  # noqa: F401
 
         page_cache_purging.connect()
+        routes.connect()
+        site_settings.connect(apps.get_models())

@@ -61,6 +61,25 @@ def _tokens(keys):
     return found
 
 
+def page_version(page):
+    """A token that changes whenever this page would be purged: the page, a page above it or
+    something it shows changed. None when the cache cannot be reached (keep nothing then)."""
+    return page_versions([page])[page.path]
+
+
+def page_versions(pages):
+    """{tree path: page_version} of these pages, read together."""
+    found = _tokens(_page_token_keys(page.path for page in pages))
+    return {page.path: found.get(PAGE_KEY.format(page.path)) for page in pages}
+
+
+def tree_version():
+    """A token that changes whenever any page is purged (every purge includes the tree's root)."""
+    from wagtail.models import Page
+
+    return page_version(Page(path=Page._get_path(None, 1, 1)))
+
+
 def _search_query(request):
     """The search's parameters in a fixed order, or None when it has others (or repeats one)."""
     if set(request.GET) - set(SEARCH_PARAMETERS):

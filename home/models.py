@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from editorial.blocks import BaseContentBlock
 from editorial.search import SegmentedSearchMixin
+from editorial.site_settings import CachedSiteSettingMixin
 
 
 class HomePage(SegmentedSearchMixin, Page):
@@ -28,7 +29,7 @@ class HomePage(SegmentedSearchMixin, Page):
 
 
 @register_setting(icon="site")
-class FooterSettings(BaseSiteSetting):
+class FooterSettings(CachedSiteSettingMixin, BaseSiteSetting):
     """Who runs the site and how to reach them, shown in every page's footer."""
 
     organiser = models.CharField(

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts import admin_access
 from accounts.models import Notice
 
 from .models import Membership
@@ -19,7 +20,7 @@ def header(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         # A signed-out coordinator finds 管理 and is asked to sign in.
-        return {"is_volunteer": False, "may_manage": True}
+        return {"is_volunteer": False, "may_manage": True, "may_use_admin": False}
     unread = (
         Notice.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
         .values("user")
@@ -33,12 +34,17 @@ def header(request):
             unread=Coalesce(Subquery(unread), 0),
             volunteer=Exists(Membership.objects.volunteering().filter(user=OuterRef("pk"))),
             coordinator=Exists(coordinating_memberships().filter(user=OuterRef("pk"))),
+            admin=admin_access.exists(),
         )
         .first()
-    ) or {"unread": 0, "volunteer": False, "coordinator": False}
+    ) or {"unread": 0, "volunteer": False, "coordinator": False, "admin": False}
     user._is_volunteer_cache = figures["volunteer"]
+    may_use_admin = user.is_active and (user.is_superuser or figures["admin"])
+    admin_access.remember(user, may_use_admin)
     return {
         "unread_notice_count": figures["unread"],
         "is_volunteer": figures["volunteer"],
         "may_manage": user.is_superuser or figures["coordinator"],
+        # Only they get Wagtail's editor bar, whose own check would cost two queries.
+        "may_use_admin": may_use_admin,
     }

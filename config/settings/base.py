@@ -104,6 +104,9 @@ MIDDLEWARE = [
     # After sign-in and messages are known: anonymous Wagtail pages from the cache
     # (editorial/page_cache.py).
     "editorial.page_cache.AnonymousPageCacheMiddleware",
+    # After it, whose hits need no route: the site and the page's route from the cache
+    # (editorial/routes.py).
+    "editorial.routes.RouteCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -178,9 +181,7 @@ else:
 
 # The full-page cache for anonymous visitors (editorial/page_cache.py): how long an entry lives at
 # most (0 turns the cache off), and how long a reverse proxy may keep a page without asking again.
-# Off by default until the whole suite and the serving benchmark have run with it on (issue 14);
-# PAGE_CACHE_SECONDS=600 turns it on.
-PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "0"))
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_PROXY_SECONDS = int(env("PAGE_CACHE_PROXY_SECONDS", "10"))
 # The reader's large-type choice, read by the templates and by the page cache's key.
 LARGE_TYPE_COOKIE = "large_type"

@@ -195,13 +195,17 @@ class TrainingRequirement(models.Model):
         return [labels[role] for role in self.roles if role in labels]
 
     @classmethod
-    def applying_to(cls, user):
-        """Active requirements naming a role the user currently holds inside their subtree."""
-        memberships = list(
-            Membership.objects.current()
-            .filter(user=user, organisation__is_active=True)
-            .values_list("organisation__path", "role")
-        )
+    def applying_to(cls, user, memberships=None):
+        """Active requirements naming a role the user currently holds inside their subtree.
+
+        `memberships`: the user's current (organisation path, role) pairs at active
+        organisations, when the caller has read them already."""
+        if memberships is None:
+            memberships = list(
+                Membership.objects.current()
+                .filter(user=user, organisation__is_active=True)
+                .values_list("organisation__path", "role")
+            )
         if not memberships:
             return []
         condition = Q(pk__in=[])

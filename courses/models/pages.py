@@ -1,6 +1,7 @@
 from django import forms
 from django.db import models
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -12,6 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from editorial.page_cache import page_version
 from editorial.search import SegmentedSearchMixin
 from organisations.models import Membership
 
@@ -238,9 +240,14 @@ class LessonPage(SegmentedSearchMixin, Page):
         video = self.video
         return video.transcript if video is not None else ""
 
-    @property
+    @cached_property
     def course(self):
-        return CoursePage.objects.get(pk=self.get_parent().pk)
+        # Its parent, read by tree path in one query (get_parent().specific takes two).
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
+
+    def has_audience_sections(self):
+        """Whether the body holds parts for one audience (read from the stored block types)."""
+        return any(block.block_type == "section" for block in self.body)
 
     def clean(self):
         super().clean()
@@ -252,7 +259,7 @@ class LessonPage(SegmentedSearchMixin, Page):
             raise ValidationError({"quiz": _("A quiz lesson needs its quiz.")})
 
     def serve(self, request, *args, **kwargs):
-        course = self.get_parent().specific
+        course = self.course
         if not course.live or not course.is_open_to(request.user):
             raise Http404
         return super().serve(request, *args, **kwargs)
@@ -263,5 +270,12 @@ class LessonPage(SegmentedSearchMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context_for(request.user, self))
-        context["lesson_audiences"] = lesson_audiences(request)
+        # Who reads which part matters only when the body has parts for one audience.
+        audiences = lesson_audiences(request) if self.has_audience_sections() else None
+        context["lesson_audiences"] = audiences
+        # The body is the same for everyone reading the same parts: rendered once per version
+        # of the page (never a preview's draft, which shares the live page's id).
+        if not getattr(request, "is_preview", False):
+            context["body_version"] = page_version(self)
+            context["body_audiences"] = ",".join(sorted(audiences)) if audiences else "all"
         return context

@@ -316,7 +316,9 @@ def test_public_board_query_count_does_not_grow_with_schools(
 def test_landing_page_query_count_is_fixed(client, pupils, campaign, django_assert_max_num_queries):
     client.get(campaign.url)  # warm Wagtail's site cache
     cache.clear()
-    with django_assert_max_num_queries(14):
+    # With the cache empty the route is walked as Wagtail does, and one query notes that no view
+    # restriction applies, for the routes kept (editorial/routes.py).
+    with django_assert_max_num_queries(15):
         assert client.get(campaign.url).status_code == 200
 
 

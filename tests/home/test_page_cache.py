@@ -20,7 +20,7 @@ from tests.handbooks.builders import make_handbook, make_handbook_index
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
-    # Off by default for now (config/settings/base.py): these tests switch it on.
+    # As by default (config/settings/base.py), whatever the environment says.
     settings.PAGE_CACHE_SECONDS = 600
 
 

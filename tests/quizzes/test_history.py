@@ -282,6 +282,8 @@ def regrade_queries(client, takers):
 
 
 def test_regrade_query_count_does_not_grow_with_attempts(regrader_client):
+    # The first request also looks up the site, which later ones read from the cache.
+    regrader_client.get("/admin/")
     assert regrade_queries(regrader_client, 2) == regrade_queries(regrader_client, 12)
 
 
