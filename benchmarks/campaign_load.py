@@ -13,9 +13,14 @@ Each request carries its step's name; the table gives p50/p95/p99, requests and 
 step, the join (one Argon2 hash by design) apart. Afterwards benchmarks.campaign_checks compares
 the database with what the pupils were told. The exit status is 1 unless there were no errors,
 nothing lost or doubled, and every step but the join had p95 under --p95-goal-ms.
+
+--join-workers N sends the join's POST to a second gunicorn of N workers, as an nginx location
+for POST /join/<code>/ would: the hashes of a class then take at most N workers' CPU, and the
+other steps keep the main pool.
 """
 
 import argparse
+import collections
 import csv
 import json
 import os
@@ -131,6 +136,7 @@ def check(plan, records):
         Quiz.objects.get(pk=plan["quiz_id"]),
         records,
         plan["board_before"],
+        [klass["id"] for klass in plan["classes"]],
     )
 
 
@@ -202,12 +208,20 @@ def slow_steps(steps, goal_ms):
 
 
 def read_records(path):
+    """Each pupil's last record, in the order of their seats."""
     if not Path(path).exists():
         return []
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    last = {record["seat"]: record for record in map(json.loads, lines)}
+    return [last[seat] for seat in sorted(last)]
 
 
 # The command ------------------------------------------------------------------------------------
+
+
+def _gunicorn(workers):
+    """gunicorn with gunicorn.conf.py and `workers` sync workers, on a free port."""
+    return Gunicorn({}, config=CONFIG, options=["--workers", str(workers)], workers=None)
 
 
 def run(args, say=print):
@@ -216,15 +230,19 @@ def run(args, say=print):
     database = args.database_name or DATABASE
     made = not postgres.has_database(database)
     database_url = postgres.url(database)
-    gunicorn = Gunicorn({}, config=CONFIG, options=["--workers", str(args.workers)], workers=None)
+    gunicorn = _gunicorn(args.workers)
+    # --join-workers: the join's POST goes to a pool of its own, as nginx would route it.
+    join_pool = _gunicorn(args.join_workers) if args.join_workers else None
+    pools = [gunicorn, *([join_pool] if join_pool else [])]
     with (
         tempfile.TemporaryDirectory(prefix="firesafety-campaign-load-") as scratch,
         redis_server() as redis_url,
     ):
         env = environment(database_url, redis_url, gunicorn.port, SITE_SETTINGS)
         env["CACHE_KEY_PREFIX"] = "campaign-load"
-        gunicorn.env = env
-        gunicorn.log_path = Path(scratch) / "gunicorn.log"
+        for pool in pools:
+            pool.env = env
+            pool.log_path = Path(scratch) / f"gunicorn-{pool.port}.log"
         try:
             if made:
                 prepare_database(postgres, env, say, database=database)
@@ -237,11 +255,13 @@ def run(args, say=print):
             from django.db import connections
 
             plan = make_plan(args, run=time.strftime("%H%M%S"))
+            plan["join_url"] = join_pool.url if join_pool else ""
             connections.close_all()
             plan_path, records_path = Path(scratch, "plan.json"), Path(scratch, "pupils.jsonl")
             plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-            gunicorn.start()
-            warm_up(gunicorn.url, args.workers)
+            for pool in pools:
+                pool.start()
+                warm_up(pool.url, int(pool.options[-1]))
             before = machine()
             say(f"{before}: {args.pupils} pupils, a class of {args.class_size} every "
                 f"{args.interval} s")  # fmt: skip
@@ -250,13 +270,18 @@ def run(args, say=print):
                 gunicorn.url, plan_path, records_path, Path(scratch, "locust"), args.time_limit
             )
             seconds = time.monotonic() - started
-            gunicorn.stop()
+            after = machine()
+            for pool in pools:
+                pool.stop()
             steps = read_stats(Path(scratch, "locust_stats.csv"))
             records = read_records(records_path)
             findings = check(plan, records)
-            server_log = _server_log_counts(gunicorn.log_path)
+            server_log = collections.Counter()
+            for pool in pools:
+                server_log.update(_server_log_counts(pool.log_path))
         finally:
-            gunicorn.stop()
+            for pool in pools:
+                pool.stop()
             if made and not args.keep:
                 from django.db import connections
 
@@ -265,28 +290,36 @@ def run(args, say=print):
                 shutil.rmtree(SERVE_MEDIA_ROOT, ignore_errors=True)
     figures = {
         "machine": before,
+        "machine after": after,
         "seconds": round(seconds),
         "pupils": args.pupils,
         "pupils finished": sum(1 for r in records if r.get("submitted")),
-        "pupils stopped": {r["seat"]: r["step reached"] for r in records if not r.get("submitted")},
-        "pupils never started": args.pupils - len(records),
+        # Where the pupils who did not submit were stopped (a failure, or the time limit).
+        "pupils stopped": dict(
+            collections.Counter(r["step reached"] for r in records if not r.get("submitted"))
+        ),
+        "pupils not joined": args.pupils - len(records),
         "steps": steps,
-        "server log": server_log,
+        "server log": dict(server_log),
     }
     return figures, findings
 
 
 def report(args, figures, findings, say=print):
-    say(f"\n{figures['machine']}")
+    say(f"\n{figures['machine']}\nat the end: {figures['machine after']}")
+    pools = f"gunicorn -c gunicorn.conf.py --workers {args.workers}"
+    if args.join_workers:
+        pools += f", and --workers {args.join_workers} of its own for the join's POST"
+    say(pools)
     say(
         f"{figures['pupils']} pupils, classes of {args.class_size} every {args.interval} s, "
         f"think time up to {2 * args.think:g} s between steps; {figures['seconds']} s in all; "
         f"{figures['pupils finished']} submitted"
     )
     say("\n".join(table(figures["steps"], STEPS)))
-    if figures["pupils stopped"] or figures["pupils never started"]:
-        say(f"stopped at: {figures['pupils stopped']}; never started: "
-            f"{figures['pupils never started']}")  # fmt: skip
+    if figures["pupils stopped"] or figures["pupils not joined"]:
+        say(f"stopped at: {figures['pupils stopped']}; not joined (or not shown their login "
+            f"name): {figures['pupils not joined']}")  # fmt: skip
     say(f"server log: {figures['server log']}")
     say("database: nothing lost or doubled" if not findings else f"database: {findings}")
     slow = slow_steps(figures["steps"], args.p95_goal_ms)
@@ -309,9 +342,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pupils", type=int, default=2000)
     parser.add_argument("--class-size", type=int, default=30)
-    parser.add_argument("--interval", type=float, default=12, help="seconds between classes")
+    parser.add_argument("--interval", type=float, default=15, help="seconds between classes")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between steps")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="gunicorn's")
+    parser.add_argument(
+        "--join-workers", type=int, default=0, help="a gunicorn of its own for the join's POST"
+    )
     parser.add_argument("--p95-goal-ms", type=int, default=1000)
     parser.add_argument("--time-limit", type=float, help="seconds of locust at most")
     parser.add_argument("--postgres-port", type=int, default=5432, help="on 127.0.0.1")

@@ -100,9 +100,14 @@ class Pupil(HttpUser):
             pass
         finally:
             self.done = True
-            with open(RECORDS, "a", encoding="utf-8") as out:
-                out.write(json.dumps(self.record, ensure_ascii=False) + "\n")
+            self.save()
             FINISHED["count"] = next(_finished)
+
+    def save(self):
+        """Append what the site has acknowledged so far: a run cut short keeps it (the last line
+        of a pupil is what counts)."""
+        with open(RECORDS, "a", encoding="utf-8") as out:
+            out.write(json.dumps(self.record, ensure_ascii=False) + "\n")
 
     def join(self):
         code_path = f"/join/{self.klass['code']}/"
@@ -113,13 +118,14 @@ class Pupil(HttpUser):
         number = self.seat % PLAN["class_size"] + 1
         self.post(
             JOIN,
-            code_path,
+            PLAN["join_url"] + code_path,
             data={"name": f"压测学生{self.seat + 1:04d}", "number": f"{number:02d}"},
         )
-        self.record["joined"] = True
         welcome = self.step("join: welcome", "GET", "/join/welcome/")
         login = lxml.html.fromstring(welcome.text).xpath("//*[@data-login-name]")
+        self.record["joined"] = True
         self.record["username"] = login[0].text_content().strip() if login else None
+        self.save()
 
     def learn(self):
         self.pause()
@@ -140,6 +146,7 @@ class Pupil(HttpUser):
         self.step("quiz page", "GET", quiz_path)
         attempt_url = self.post("quiz start", f"{quiz_path}start/").headers["Location"]
         self.record["attempt"] = attempt_url.rstrip("/").rsplit("/", 1)[-1]
+        self.save()
         form = parse_attempt_form(self.step("attempt page", "GET", attempt_url).text)
         for question in form["choices"]:
             self.pause()
@@ -156,6 +163,7 @@ class Pupil(HttpUser):
         self.pause()
         result_url = self.post("submit", submit.get("action"), data=hidden).headers["Location"]
         self.record["submitted"] = True
+        self.save()
         result = self.step("result", "GET", result_url)
         number = lxml.html.fromstring(result.text).find_class("quiz-result__number")
         self.record["score"] = int(number[0].text_content()) if number else None

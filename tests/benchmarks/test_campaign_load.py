@@ -152,37 +152,52 @@ def morning(campaign, quiz):
     before = board_totals(page)
     klass = OrganisationFactory(name="压测班", kind="class", sector="education", parent=school)
     pupils = [pupil_who_passed(page, klass, quiz, number) for number in (1, 2, 3)]
-    return page, before, pupils
+    return page, before, pupils, [klass.pk]
 
 
 def test_a_morning_where_everything_was_kept_once_passes_the_checks(morning, quiz):
-    page, before, pupils = morning
-    assert check_database(page, quiz, [record for _u, _a, record in pupils], before) == {}
+    page, before, pupils, classes = morning
+    records = [record for _u, _a, record in pupils]
+    assert check_database(page, quiz, records, before, classes) == {}
     assert board_totals(page) == (before[0] + 3, before[1] + 3)
+    # A run cut short: the third pupil was stopped after the submit, before the result page.
+    del records[2]["score"]
+    assert check_database(page, quiz, records, before, classes) == {}
 
 
 def test_the_checks_find_a_doubled_attempt_a_lost_submit_and_a_lost_completion(morning, quiz):
-    page, before, pupils = morning
+    page, before, pupils, classes = morning
     (doubled, _a, _r), (_u, reopened, _r2), (uncounted, _a3, _r3) = pupils
     again = quizzes.start_attempt(doubled, quiz)
     quizzes.submit_attempt(again)
     type(reopened).objects.filter(pk=reopened.pk).update(status="open", submitted_at=None)
     Enrolment.objects.filter(user=uncounted).update(completed_at=None)
-    findings = check_database(page, quiz, [record for _u, _a, record in pupils], before)
-    assert findings == {
+    records = [record for _u, _a, record in pupils]
+    assert check_database(page, quiz, records, before, classes) == {
         "attempts doubled": [doubled.username],
         "submits lost (attempt not graded)": [reopened.user.username],
         "completions lost": [uncounted.username],
-        "board: completions counted": ["2 new on the board, 3 passed"],
+    }
+
+
+def test_the_checks_find_a_board_that_miscounts_the_classes(morning, quiz):
+    page, before, pupils, classes = morning
+    first, _attempt, _record = pupils[0]
+    # The board counts active people only: a pupil made inactive is missing from it.
+    type(first).objects.filter(pk=first.pk).update(is_active=False)
+    records = [record for _u, _a, record in pupils]
+    assert check_database(page, quiz, records, before, classes) == {
+        "board: pupils counted": ["2 new on the board, 3 in the classes"],
+        "board: completions counted": ["2 new on the board, 3 in the database"],
     }
 
 
 def test_the_checks_find_a_join_the_database_lost_and_a_score_that_differs(morning, quiz):
-    page, before, pupils = morning
+    page, before, pupils, classes = morning
     records = [record for _u, _a, record in pupils]
     records[0]["score"] = 80  # still a pass: only the score differs
     records.append({"seat": 9, "class": records[0]["class"], "joined": True, "username": "c0-9"})
-    findings = check_database(page, quiz, records, before)
+    findings = check_database(page, quiz, records, before, classes)
     assert findings == {
         "scores differ from the result page": [records[0]["username"]],
         "joins lost": ["c0-9"],
