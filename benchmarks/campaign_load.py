@@ -294,7 +294,7 @@ def run(args, say=print):
         "seconds": round(seconds),
         "pupils": args.pupils,
         "pupils finished": sum(1 for r in records if r.get("submitted")),
-        # Where the pupils who did not submit were stopped (a failure, or the time limit).
+        # The last step acknowledged to each pupil who did not submit (a failure, or cut short).
         "pupils stopped": dict(
             collections.Counter(r["step reached"] for r in records if not r.get("submitted"))
         ),
@@ -318,8 +318,8 @@ def report(args, figures, findings, say=print):
     )
     say("\n".join(table(figures["steps"], STEPS)))
     if figures["pupils stopped"] or figures["pupils not joined"]:
-        say(f"stopped at: {figures['pupils stopped']}; not joined (or not shown their login "
-            f"name): {figures['pupils not joined']}")  # fmt: skip
+        say(f"not submitted, by the last step acknowledged: {figures['pupils stopped']}; not "
+            f"joined (or not shown their login name): {figures['pupils not joined']}")  # fmt: skip
     say(f"server log: {figures['server log']}")
     say("database: nothing lost or doubled" if not findings else f"database: {findings}")
     slow = slow_steps(figures["steps"], args.p95_goal_ms)

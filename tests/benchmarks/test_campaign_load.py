@@ -232,6 +232,8 @@ def test_six_pupils_join_learn_and_submit_with_nothing_lost(tmp_path):
     out = tmp_path / "figures.json"
     database = f"firesafety_campaign_load_test_{uuid.uuid4().hex[:8]}"
     small = ["--pupils", "6", "--class-size", "3", "--interval", "2", "--think", "0.1"]
+    # Timing is the README's business: on a busy CI machine only errors and the database count.
+    small += ["--p95-goal-ms", "60000"]
     small += ["--database-name", database, "--json", str(out)]
     completed = subprocess.run(
         [sys.executable, "-m", "benchmarks.campaign_load", *small],
