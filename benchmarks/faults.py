@@ -70,21 +70,21 @@ def site_environment(database_url, redis_url, port):
     }
 
 
-def prepare_database(postgres, env, say):
+def prepare_database(postgres, env, say, database=DATABASE):
     """Create the drill's database, migrated: from the cached dump when there is one."""
     import subprocess
 
-    postgres.create_database(DATABASE)
+    postgres.create_database(database)
     cached = schema_cache_path()
     if cached.exists():
         say(f"schema from {cached}")
-        postgres.restore(DATABASE, cached)
+        postgres.restore(database, cached)
         return
     say("migrating a fresh database (about 45 s; dumped for the next run)")
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=REPO, check=True)
     partial = cached.with_suffix(f".{os.getpid()}.partial")
-    postgres.dump(DATABASE, partial)
+    postgres.dump(database, partial)
     partial.replace(cached)
 
 

@@ -2,7 +2,9 @@
 
 Redis, PostgreSQL and gunicorn: each runs on its own free port from a temporary directory and is
 stopped and removed by its owner, so that a drill may stop or restart them without touching the
-machine's shared PostgreSQL (5432) or Redis (6379).
+machine's shared PostgreSQL (5432) or Redis (6379). The campaign load test measures the
+machine's PostgreSQL as deployed (fsync on) instead, in a database of its own on it
+(PostgresServer).
 """
 
 import contextlib
@@ -99,7 +101,52 @@ def postgres_bindir():
     raise RuntimeError("initdb not found (apt-get install postgresql)")
 
 
-class PrivatePostgres:
+class PostgresServer:
+    """A PostgreSQL server reached over TCP as `postgres` (trust): its databases, dumps, psql."""
+
+    def __init__(self, port=5432, host="127.0.0.1"):
+        self.bindir = postgres_bindir()
+        self.host = host
+        self.port = port
+
+    def url(self, database="postgres"):
+        return f"postgres://postgres@{self.host}:{self.port}/{database}"
+
+    def create_database(self, name):
+        self.psql(f'CREATE DATABASE "{name}"')
+
+    def drop_database(self, name):
+        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def has_database(self, name):
+        listed = subprocess.run(
+            [str(self.bindir / "psql"), "-lqAtX", self.url()],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return name in {line.split("|", 1)[0] for line in listed.stdout.splitlines()}
+
+    def psql(self, sql, database="postgres"):
+        subprocess.run(
+            [str(self.bindir / "psql"), "-q", "-X", self.url(database), "-c", sql],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def dump(self, database, path):
+        subprocess.run(
+            [str(self.bindir / "pg_dump"), "-Fc", "-f", str(path), self.url(database)], check=True
+        )
+
+    def restore(self, database, path):
+        subprocess.run(
+            [str(self.bindir / "pg_restore"), "--no-owner", "-d", self.url(database), str(path)],
+            check=True,
+        )
+
+
+class PrivatePostgres(PostgresServer):
     """A throwaway PostgreSQL cluster (initdb + pg_ctl) in a temporary directory.
 
     initdb refuses to run as root, and CI runs as root: there the cluster belongs to the
@@ -107,8 +154,7 @@ class PrivatePostgres:
     """
 
     def __init__(self, port=0):
-        self.bindir = postgres_bindir()
-        self.port = port or free_port()
+        super().__init__(port or free_port())
         self.root = Path(tempfile.mkdtemp(prefix="firesafety-drill-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
@@ -119,9 +165,6 @@ class PrivatePostgres:
                 raise RuntimeError("running as root needs runuser to start PostgreSQL")
             shutil.chown(self.root, "postgres")
             self.as_user = [runuser, "-u", "postgres", "--"]
-
-    def url(self, database="postgres"):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def _run(self, tool, *args):
         subprocess.run(
@@ -151,30 +194,6 @@ class PrivatePostgres:
     def restart(self):
         """A fast restart: sessions in flight are cut, as on a failover or a package upgrade."""
         self._pg_ctl("restart", "-m", "fast", "-w", "-t", "30")
-
-    def create_database(self, name):
-        self.psql(f'CREATE DATABASE "{name}"')
-
-    def drop_database(self, name):
-        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def psql(self, sql, database="postgres"):
-        subprocess.run(
-            [str(self.bindir / "psql"), "-q", "-X", self.url(database), "-c", sql],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-
-    def dump(self, database, path):
-        subprocess.run(
-            [str(self.bindir / "pg_dump"), "-Fc", "-f", str(path), self.url(database)], check=True
-        )
-
-    def restore(self, database, path):
-        subprocess.run(
-            [str(self.bindir / "pg_restore"), "--no-owner", "-d", self.url(database), str(path)],
-            check=True,
-        )
 
     def stop(self):
         if self.data.exists():
