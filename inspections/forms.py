@@ -73,9 +73,11 @@ class SignForm(forms.Form):
         self.failed_points = list(failed_points)
         for point in self.failed_points:
             self.fields[f"severity_{point.pk}"] = forms.ChoiceField(
-                label=point.item,
+                label=_("Severity: %(item)s") % {"item": point.item},
                 choices=SEVERITY_CHOICES,
                 initial=point.default_severity,
+                # Left out (an old form, a script), the check point's own severity holds.
+                required=False,
             )
 
     def clean(self):
@@ -85,7 +87,10 @@ class SignForm(forms.Form):
         return cleaned
 
     def severities(self):
-        return {point.pk: self.cleaned_data[f"severity_{point.pk}"] for point in self.failed_points}
+        return {
+            point.pk: self.cleaned_data.get(f"severity_{point.pk}") or point.default_severity
+            for point in self.failed_points
+        }
 
 
 class HazardChangeForm(forms.Form):
