@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("volunteers.urls")),
     path("", include("handbooks.urls")),
+    path("", include("inspections.urls")),
     path("", include("alerts.urls")),
     path("", include("home.urls")),
 ]

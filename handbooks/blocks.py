@@ -11,7 +11,17 @@ CHECK_POINT_PREVIEW = {
     "method": "在营业高峰和夜间各查看一次，重点查看地锁、隔离桩和上锁的道闸。",
     "basis": "消防法第二十八条",
     "hazards": "车辆长期停放、设置固定隔离桩或上锁道闸。",
+    "patrol_point": True,
+    "default_severity": "major",
 }
+
+
+class Severity:
+    """How grave a failed check point is; the hazard it becomes starts with this severity."""
+
+    ORDINARY = "ordinary"
+    MAJOR = "major"
+    CHOICES = [(ORDINARY, _("Ordinary (一般)")), (MAJOR, _("Major (重大)"))]
 
 
 class CheckPointBlock(blocks.StructBlock):
@@ -29,6 +39,24 @@ class CheckPointBlock(blocks.StructBlock):
     hazards = blocks.TextBlock(label=_("Common hazards"), required=False)
     photo_right = ImageChooserBlock(label=_("Photo: done right"), required=False)
     photo_wrong = ImageChooserBlock(label=_("Photo: done wrong"), required=False)
+    patrol_point = blocks.BooleanBlock(
+        label=_("Daily patrol point"),
+        required=False,
+        default=False,
+        help_text=_(
+            "Part of the short daily patrol (防火巡查); monthly inspections check every point."
+        ),
+    )
+    default_severity = blocks.ChoiceBlock(
+        label=_("Severity when failed"),
+        choices=Severity.CHOICES,
+        default=Severity.ORDINARY,
+    )
+    lesson = blocks.PageChooserBlock(
+        label=_("Lesson that teaches it"),
+        page_type="courses.LessonPage",
+        required=False,
+    )
 
     class Meta:
         icon = "tick-inverse"

@@ -104,6 +104,28 @@ ACTIONS = [
         _("Move phone number"),
         _("Moved a phone number to another account"),
     ),
+    (
+        "firesafety.inspection.nominate",
+        _("Name an inspector"),
+        _("Named a member to walk inspection rounds"),
+    ),
+    (
+        "firesafety.inspection.unnominate",
+        _("Withdraw an inspector"),
+        _("Withdrew a member's nomination to walk inspection rounds"),
+    ),
+    ("firesafety.inspection.sign", _("Sign inspection round"), _("Signed an inspection round")),
+    (
+        "firesafety.hazard.change",
+        _("Change hazard"),
+        _("Changed a hazard's severity, person or deadline"),
+    ),
+    ("firesafety.hazard.rectify", _("Rectify hazard"), _("Reported a hazard rectified")),
+    (
+        "firesafety.hazard.close",
+        _("Close hazard"),
+        _("Confirmed a rectification and closed a hazard"),
+    ),
 ]
 
 # Fields through which a record names the person it is about.

@@ -3,15 +3,13 @@
 team outside it, or a record of another team, is a 404.
 """
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from config.ids import parse_id
+from config.photos import photo_response
 from courses.models import Certificate
 from courses.progress import Status
 from editorial.charts import bar_chart
@@ -141,14 +140,6 @@ def edit_activity(request, pk):
     return render(request, "volunteers/log.html", {"form": form, "editing": True, "record": record})
 
 
-PHOTO_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-}
-
-
 @login_required
 @cache_control(private=True, max_age=3600)
 def photo(request, pk):
@@ -157,16 +148,7 @@ def photo(request, pk):
     own = record.volunteer_id == request.user.pk
     if not own and not visible_organisations(request.user).filter(pk=record.team_id).exists():
         raise Http404
-    extension = os.path.splitext(record.photo.name)[1].lower()
-    if extension not in PHOTO_TYPES:
-        raise Http404
-    try:
-        handle = record.photo.open("rb")
-    except FileNotFoundError as gone:
-        raise Http404 from gone
-    return FileResponse(
-        handle, content_type=PHOTO_TYPES[extension], filename=f"photo-{record.pk}{extension}"
-    )
+    return photo_response(record.photo, f"photo-{record.pk}")
 
 
 def _teams(visible):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "volunteers",
     "alerts",
     "handbooks",
+    "inspections",
     "courses",
     "quizzes",
     "organisations",
@@ -447,3 +448,7 @@ SMS_ALIYUN = {
 
 # Question statistics (题目统计) judge a question only once it has this many graded answers.
 QUIZ_STATISTICS_MIN_ANSWERS = int(env("QUIZ_STATISTICS_MIN_ANSWERS", "30"))
+
+# Days a unit has to rectify a hazard found by its own inspection, by severity (issue 15 §2);
+# a manager may set another deadline on the hazard.
+HAZARD_DEADLINE_DAYS = {"ordinary": 7, "major": 3}

@@ -47,6 +47,17 @@ def test_demo_publishes_all_handbooks_and_alerts_once(client):
         assert "冬季取暖用火用电风险提示" in client.get("/").content.decode()
         assert client.get("/handbooks/group-rental/").status_code == 200
         assert client.get("/handbooks/group-rental/pdf/").status_code == 200
+        # Check points name the lessons that teach them, and the patrol subset is marked.
+        points = [
+            point
+            for section in HandbookPage.objects.get(slug="shopping-complex").sections
+            for point in section.value["checkpoints"]
+        ]
+        lessons = [point["lesson"] for point in points if point["lesson"]]
+        assert len(lessons) == len(points)
+        assert lessons[0].slug == "lifelines-and-facilities"
+        assert 0 < sum(point["patrol_point"] for point in points) < len(points)
+        assert any(point["default_severity"] == "major" for point in points)
         case = CaseWarningPage.objects.get(slug="xujing-group-rental-ebike-battery")
         assert case.handbook.slug == "group-rental"
         assert {tag.name for tag in case.tags.all()} >= {"群租房", "电动自行车"}

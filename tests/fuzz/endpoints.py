@@ -14,6 +14,7 @@ from accounts.models import User
 from alerts.models import AlertPage, Dispatch, DispatchRecipient
 from courses.models import Certificate, CoursePage, LessonPage
 from courses.models.campaigns import CampaignPage
+from inspections.models import Answer, Hazard, Round, RoundNominee, RoundPoint
 from organisations.models import JoinCode, Membership, Organisation
 from quizzes.models import Attempt, Quiz
 from reports.models import Export
@@ -130,6 +131,11 @@ class DemoValues:
             "service_record": _ids(ServiceRecord.objects.filter(volunteer__in=mine))
             or _ids(ServiceRecord.objects.all()),
             "export": _ids(Export.objects.filter(user__in=mine)) or [uuid.uuid4()],
+            "round": _ids(Round.objects.all()) or [1],
+            "round_point": _ids(RoundPoint.objects.all()) or [1],
+            "answer": _ids(Answer.objects.all()) or [1],
+            "hazard": _ids(Hazard.objects.all()) or [1],
+            "round_nominee": _ids(RoundNominee.objects.all()) or [1],
             "page_view_restriction": _ids(PageViewRestriction.objects.all()) or [1],
             "page": _ids(Page.objects.live().filter(depth__gt=1)),
             "video": _ids(Video.objects.all()) or [1],
@@ -210,6 +216,18 @@ SOURCES = {
     "volunteers:log_group": {"team_id": "team"},
     "volunteers:settings": {"team_id": "team"},
     "volunteers:export": {"team_id": "team"},
+    "inspections:start": {"unit_id": "organisation"},
+    "inspections:nominate": {"unit_id": "organisation"},
+    "inspections:withdraw": {"pk": "round_nominee"},
+    "inspections:round": {"pk": "round"},
+    "inspections:answer": {"pk": "round", "point_id": "round_point"},
+    "inspections:sign": {"pk": "round"},
+    "inspections:hazard": {"pk": "hazard"},
+    "inspections:hazard_change": {"pk": "hazard"},
+    "inspections:hazard_rectify": {"pk": "hazard"},
+    "inspections:hazard_close": {"pk": "hazard"},
+    "inspections:answer_photo": {"pk": "answer"},
+    "inspections:fix_photo": {"pk": "hazard"},
     "videos:serve": {"video_id": "video", "filename": "video_file"},
     "videos:captions": {"video_id": "video"},
     "videos:rendition": {

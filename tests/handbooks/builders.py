@@ -19,6 +19,9 @@ def sections_stream(sections):
                         "hazards": point.get("hazards", ""),
                         "photo_right": None,
                         "photo_wrong": None,
+                        "patrol_point": point.get("patrol_point", False),
+                        "default_severity": point.get("default_severity", "ordinary"),
+                        "lesson": point.get("lesson"),
                     }
                     for point in section["checkpoints"]
                 ],

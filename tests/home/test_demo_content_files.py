@@ -108,6 +108,16 @@ def test_references_between_files_are_checked(content):
     quizzes = content / "quizzes" / "quizzes.yaml"
     edit(quizzes, "tag: 消控室", "tag: 不存在的标签")
     assert "quizzes.yaml" in refusal() and "draws[0].tag" in refusal()
+    edit(quizzes, "tag: 不存在的标签", "tag: 消控室")
+    handbook = content / "handbooks" / "01-shopping-complex.yaml"
+    edit(
+        handbook,
+        "lesson: control-room-operators/alarm-response",
+        "lesson: control-room-operators/no-such-lesson",
+    )
+    message = refusal()
+    assert "01-shopping-complex.yaml" in message and "no-such-lesson" in message
+    assert "sections[2].value.checkpoints[2].lesson" in message
 
 
 def test_a_bad_question_row_is_reported_with_the_file_and_row(content):

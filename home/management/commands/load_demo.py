@@ -89,7 +89,13 @@ def check_content_files():
     courses_demo.index_file()
     handbooks_demo.index_file()
     alerts_demo.index_file()
-    handbooks = handbooks_demo.handbook_files()
+    handbooks = handbooks_demo.handbook_files(
+        lesson_paths={
+            f"{data['slug']}/{lesson['slug']}"
+            for _path, data in courses
+            for lesson in data["lessons"]
+        }
+    )
     alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
 
 

@@ -1,0 +1,275 @@
+"""Self-inspection records: rounds walked from a handbook, their answers, and the hazards found.
+
+A round copies the check points it asks about when it starts (RoundPoint), so the record says
+what was asked even after the handbook changes. Answers are never updated: a new answer to the
+same point is a new row, and the latest one counts. Once signed, a round takes no more answers.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from handbooks.blocks import Severity
+from organisations.models import Organisation
+
+from .photos import PHOTO_VALIDATORS, AnswerPhotoField, FixPhotoField
+
+SEVERITY_CHOICES = Severity.CHOICES
+
+
+def default_deadline(severity, today=None):
+    """The rectification deadline a new hazard of this severity gets (HAZARD_DEADLINE_DAYS)."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=settings.HAZARD_DEADLINE_DAYS[severity])
+
+
+class RoundNominee(models.Model):
+    """A member of a unit its 管理人 or 责任人 named to walk rounds as well."""
+
+    unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="round_nominees",
+        verbose_name=_("unit"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("named by"),
+    )
+    named_at = models.DateTimeField(_("named"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("named inspector")
+        verbose_name_plural = _("named inspectors")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "user"], name="one_nomination_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit}"
+
+
+class Round(models.Model):
+    """One patrol (防火巡查) or inspection (防火检查) of a unit, from one handbook."""
+
+    class Kind(models.TextChoices):
+        PATROL = "patrol", _("Fire patrol (防火巡查)")
+        INSPECTION = "inspection", _("Fire inspection (防火检查)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        SIGNED = "signed", _("Signed")
+
+    unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="inspection_rounds",
+        verbose_name=_("unit"),
+    )
+    handbook = models.ForeignKey(
+        "handbooks.HandbookPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("handbook"),
+    )
+    handbook_title = models.CharField(_("handbook title"), max_length=255)
+    handbook_revision_id = models.PositiveIntegerField(_("handbook revision"), null=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    inspector_name = models.CharField(_("inspector's name"), max_length=60, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:round", args=[self.pk])
+
+    @property
+    def is_signed(self):
+        return self.status == self.Status.SIGNED
+
+
+class RoundPoint(models.Model):
+    """A check point as the handbook said it when the round started."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="points", verbose_name=_("round")
+    )
+    order = models.PositiveIntegerField(_("order"))
+    section_title = models.CharField(_("section"), max_length=80)
+    item = models.CharField(_("what to check"), max_length=120)
+    requirement = models.TextField(_("requirement"))
+    method = models.TextField(_("how to check"), blank=True)
+    basis = models.CharField(_("basis"), max_length=300, blank=True)
+    patrol_point = models.BooleanField(_("daily patrol point"), default=False)
+    default_severity = models.CharField(
+        _("severity when failed"), max_length=10, choices=SEVERITY_CHOICES
+    )
+    lesson_id = models.PositiveIntegerField(_("lesson"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check point of a round")
+        verbose_name_plural = _("check points of a round")
+        ordering = ["round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "order"], name="one_point_per_place")
+        ]
+
+    def __str__(self):
+        return self.item
+
+
+class Answer(models.Model):
+    """One answer to a check point; later rows win, earlier ones stay (append-only)."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass (合格)")
+        FAIL = "fail", _("Fail (不合格)")
+        NOT_APPLICABLE = "na", _("Not applicable (不适用)")
+
+    point = models.ForeignKey(
+        RoundPoint, on_delete=models.CASCADE, related_name="answers", verbose_name=_("check point")
+    )
+    result = models.CharField(_("result"), max_length=4, choices=Result.choices)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    photo = AnswerPhotoField(
+        _("photo"),
+        blank=True,
+        validators=PHOTO_VALIDATORS,
+        help_text=_("Optional: a JPEG, PNG or WebP photo of at most 10 MB."),
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        # Latest first; the id breaks ties of two answers in the same microsecond.
+        ordering = ["-answered_at", "-pk"]
+        indexes = [models.Index(fields=["point", "-answered_at", "-id"])]
+
+    def __str__(self):
+        return f"{self.point} · {self.get_result_display()}"
+
+
+class Hazard(models.Model):
+    """A failed check point of a signed round, followed until it is rectified and confirmed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("To rectify (待整改)")
+        RECTIFIED = "rectified", _("Rectified, to confirm (已整改待复核)")
+        CLOSED = "closed", _("Closed (已销号)")
+
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("round")
+    )
+    point = models.OneToOneField(
+        RoundPoint, on_delete=models.PROTECT, related_name="hazard", verbose_name=_("check point")
+    )
+    answer = models.ForeignKey(
+        Answer, on_delete=models.PROTECT, related_name="+", verbose_name=_("answer")
+    )
+    # The unit again, so scoping and lists need no join through the round.
+    unit = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("unit")
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=SEVERITY_CHOICES)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="hazards_to_rectify",
+        verbose_name=_("responsible person"),
+    )
+    deadline = models.DateField(_("deadline"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(_("found"), default=timezone.now)
+    fix_note = models.TextField(_("what was done"), max_length=1000, blank=True)
+    fix_photo = FixPhotoField(
+        _("photo of the fix"),
+        blank=True,
+        validators=PHOTO_VALIDATORS,
+        help_text=_("A JPEG, PNG or WebP photo of at most 10 MB."),
+    )
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rectified by"),
+    )
+    rectified_at = models.DateTimeField(_("rectified"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["unit", "state"])]
+
+    def __str__(self):
+        return self.point.item
+
+    @property
+    def is_overdue(self):
+        """逾期: still to rectify after its deadline day (computed, so it is never stale)."""
+        return self.state == self.State.PENDING and self.deadline < timezone.localdate()
+
+    @property
+    def is_major(self):
+        return self.severity == Severity.MAJOR

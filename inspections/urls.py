@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("inspections/", views.home, name="home"),
+    path("inspections/units/<id:unit_id>/start/", views.start, name="start"),
+    path("inspections/units/<id:unit_id>/inspectors/", views.nominate, name="nominate"),
+    path("inspections/inspectors/<id:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("inspections/rounds/<id:pk>/", views.round_detail, name="round"),
+    path(
+        "inspections/rounds/<id:pk>/points/<id:point_id>/answer/",
+        views.answer,
+        name="answer",
+    ),
+    path("inspections/rounds/<id:pk>/sign/", views.sign, name="sign"),
+    path("inspections/hazards/<id:pk>/", views.hazard_detail, name="hazard"),
+    path("inspections/hazards/<id:pk>/change/", views.hazard_change, name="hazard_change"),
+    path("inspections/hazards/<id:pk>/rectify/", views.hazard_rectify, name="hazard_rectify"),
+    path("inspections/hazards/<id:pk>/close/", views.hazard_close, name="hazard_close"),
+    path("inspections/answers/<id:pk>/photo", views.answer_photo, name="answer_photo"),
+    path("inspections/hazards/<id:pk>/fix-photo", views.fix_photo, name="fix_photo"),
+]
