@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import CoursePage, Enrolment, LessonProgress
+from .catalogue import live_courses
+from .models import Enrolment, LessonProgress
 from .outline import course_outline, course_outlines
 
 EXPIRING_WITHIN = timedelta(days=30)
@@ -221,22 +222,6 @@ def _cycles(enrolments):
     return result
 
 
-def _live_courses():
-    """Every live course with its cover, each marked `restricted` when a view restriction on it
-    or a page above it keeps it from the public (what PageQuerySet.public() leaves out)."""
-    from wagtail.models import PageViewRestriction
-
-    above_or_self = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return (
-        CoursePage.objects.live()
-        .select_related("cover_image")
-        .annotate(restricted=Exists(above_or_self))
-        .order_by("title")
-    )
-
-
 def my_learning(user, now=None):
     """Everything 我的学习 shows, in a fixed number of queries (five, and one per list shown)."""
     from organisations.models import Membership
@@ -272,7 +257,7 @@ def my_learning(user, now=None):
     )
     cycles = _cycles(enrolments).get(user.pk, {})
     course_ids = set(by_course) | set(cycles)
-    live = list(_live_courses())
+    live = live_courses()
     courses = {course.pk: course for course in live if course.pk in course_ids}
     totals = {pk: len(lessons) for pk, lessons in course_outlines(courses.values()).items()}
 

@@ -233,3 +233,16 @@ def test_a_course_restricted_to_signed_in_groups_is_not_suggested(
     client.force_login(responsible)
     suggested = [c.title for c in client.get("/learn/").context["recommended"]]
     assert suggested == ["公开课程"]
+
+
+@pytest.mark.django_db
+def test_a_course_published_or_unpublished_changes_the_suggestions_at_once(
+    client, course_index, responsible
+):
+    client.force_login(responsible)
+    assert _warm_get(client, "/learn/").context["recommended"] == []
+    added = make_course(course_index, title="新课程", slug="new", audience_roles=["responsible"])
+    added.save_revision().publish()  # as the editor's 发布 does (the factory makes it live quietly)
+    assert [c.title for c in client.get("/learn/").context["recommended"]] == ["新课程"]
+    added.unpublish()
+    assert client.get("/learn/").context["recommended"] == []
