@@ -45,6 +45,8 @@ def sign_in(page, username):
 
 
 def choose(page, question, choice):
+    # The answer sheet's script saves on change: a click before it has run is never saved.
+    page.wait_for_load_state()
     page.locator("fieldset.quiz-question", has_text=question).get_by_text(
         choice, exact=True
     ).click()
