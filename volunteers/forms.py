@@ -11,6 +11,28 @@ from .models import HOURS_STEP, MAX_HOURS_PER_DAY, ServiceRecord, TeamSettings
 HOURS_INPUT = {"step": str(HOURS_STEP), "min": str(HOURS_STEP), "max": str(MAX_HOURS_PER_DAY)}
 
 
+def _step_within_bounds(step_validator):
+    """The model's half-hour check, asked only of values in range: Django's step check works in
+    floats, and a value such as -1e999 (a valid Decimal) makes it raise instead of refusing."""
+
+    def check(value):
+        if HOURS_STEP <= value <= MAX_HOURS_PER_DAY:
+            step_validator(value)
+
+    return check
+
+
+def _hours_validators():
+    """The model field's validators, the step check kept to values in range (the min and max
+    validators refuse the rest, with their own messages)."""
+    from django.core.validators import StepValueValidator
+
+    return [
+        _step_within_bounds(validator) if isinstance(validator, StepValueValidator) else validator
+        for validator in ServiceRecord._meta.get_field("hours").validators
+    ]
+
+
 def clean_activity_date(value):
     """An activity is logged once it has happened."""
     if value > timezone.localdate():
@@ -69,7 +91,7 @@ class GroupActivityForm(forms.Form):
         label=_("hours"),
         max_digits=4,
         decimal_places=1,
-        validators=ServiceRecord._meta.get_field("hours").validators,
+        validators=_hours_validators(),
         widget=forms.NumberInput(attrs=HOURS_INPUT),
     )
     place = forms.CharField(label=_("place"), max_length=120)
