@@ -430,3 +430,17 @@ def test_a_team_id_past_a_bigint_is_404(client, teams):
     client.force_login(teams["district_lead"])
     for rest in ("", "decide/", "log/", "settings/", "export.xlsx"):
         assert client.post(f"/manage/volunteers/{HUGE}/{rest}").status_code == 404
+
+
+@pytest.mark.parametrize("hours", ["-1e999", "1e999", "1E+30"])
+def test_group_log_with_hours_beyond_any_float_is_a_form_error(client, teams, hours):
+    # Django's step check works in floats: -1e999 made it raise (a 500) before the fix.
+    client.force_login(teams["lead_a"])
+    member = teams["a"].memberships.filter(ended_at__isnull=True).first().user_id
+    response = client.post(
+        url(teams["a"], "log/"),
+        {"members": [member], "date": "2026-01-01", "kind": "drill", "hours": hours},
+    )
+    assert response.status_code == 200
+    assert "hours" in response.context["form"].errors
+    assert not ServiceRecord.objects.exists()
