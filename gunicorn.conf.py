@@ -13,6 +13,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 # the signed-in pages faster than gthread with 2 workers × 4 threads in both interleaved pairs of
 # runs (a page is Python on the CPU; threads only add GIL hand-offs). nginx buffers slow clients,
 # which is what sync workers need in front of them.
+# The join's POST (one Argon2 hash each, a class at once) runs on a second gunicorn of this file
+# with GUNICORN_WORKERS=1, so the hashes never take every worker (README, Deploying).
 workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 1)))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # More than 1 thread turns sync into gthread (gunicorn does so by itself).

@@ -6,7 +6,7 @@ import time
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +38,29 @@ def _or_miss(method, miss):
     return wrapper
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client, reusing one redis-py client per connection pool.
+
+    Django builds a new `redis.Redis` for every cache call, and its constructor fills a table of
+    some 170 response callbacks each time: measured on 我的学习 (a dozen cache calls), about a
+    tenth of the page's CPU. A `redis.Redis` is only its pool and that table, and is safe to
+    share; the pool still checks out a connection per command and renews them after a fork."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class DisposableRedisCache(RedisCache):
     """RedisCache whose every call treats an unreachable Redis as a miss or a no-op."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get = _or_miss(RedisCache.get, lambda key, default=None, version=None: default)
     get_many = _or_miss(RedisCache.get_many, lambda *args, **kwargs: {})

@@ -10,7 +10,9 @@ class CoursesConfig(AppConfig):
         from . import (
             landing,  # noqa: F401 - registers the sign-in landing on 我的学习
             quiz_link,  # noqa: F401 - connects the quiz signal and start check
+            requirement_cache,
             signals,
         )
 
         signals.connect()
+        requirement_cache.connect()

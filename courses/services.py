@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from organisations import audit
 
+from . import requirement_cache
 from .access import user_may_take_course
 from .models import (
     Certificate,
@@ -285,6 +286,8 @@ def retire_campaign_requirement(campaign):
     """An unpublished campaign no longer requires anyone to train."""
     if campaign.requirement_id:
         TrainingRequirement.objects.filter(pk=campaign.requirement_id).update(is_active=False)
+        # update() sends no signal: the kept answers of who must train are forgotten here.
+        requirement_cache.new_generation()
 
 
 def ensure_class_join_code(klass, created_by=None):

@@ -25,9 +25,10 @@ from .progress import course_progress_for, my_learning
 def learn(request):
     """我的学习: required courses by due date, courses in progress, certificates, suggestions."""
     context = my_learning(request.user)
-    context["notices"] = list(
-        Notice.objects.filter(user=request.user, read_at__isnull=True).order_by("-created_at")[:5]
-    )
+    # Read only when the header's figures (one query every page makes) count unread messages.
+    context["notices"] = Notice.objects.filter(user=request.user, read_at__isnull=True).order_by(
+        "-created_at"
+    )[:5]
     return render(request, "courses/learn.html", context)
 
 

@@ -199,7 +199,10 @@ class TrainingRequirement(models.Model):
         """Active requirements naming a role the user currently holds inside their subtree.
 
         `memberships`: the user's current (organisation path, role) pairs at active
-        organisations, when the caller has read them already."""
+        organisations, when the caller has read them already. Each requirement comes with its
+        organisation; its course is the caller's to fetch (they read courses from the cache)."""
+        from ..requirement_cache import applying
+
         if memberships is None:
             memberships = list(
                 Membership.objects.current()
@@ -208,6 +211,10 @@ class TrainingRequirement(models.Model):
             )
         if not memberships:
             return []
+        return applying(memberships, cls._applying_to_memberships)
+
+    @classmethod
+    def _applying_to_memberships(cls, memberships):
         condition = Q(pk__in=[])
         for path, _role in memberships:
             ancestor_paths = [
@@ -216,11 +223,8 @@ class TrainingRequirement(models.Model):
             ]
             condition |= Q(organisation__path__in=ancestor_paths)
         requirements = (
-            cls.objects.filter(is_active=True)
-            .filter(condition)
-            .select_related("course", "organisation")
+            cls.objects.filter(is_active=True).filter(condition).select_related("organisation")
         )
-        roles = {role for _path, role in memberships}
         paths_by_role = {}
         for path, role in memberships:
             paths_by_role.setdefault(role, []).append(path)
@@ -229,7 +233,7 @@ class TrainingRequirement(models.Model):
             requirement
             for requirement in requirements
             if any(
-                role in roles
+                role in paths_by_role
                 and any(
                     path.startswith(requirement.organisation.path) for path in paths_by_role[role]
                 )

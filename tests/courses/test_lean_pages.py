@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
+from accounts.models import Notice
 from alerts.models import DispatchRecipient
 from courses import services
 from courses.models import LessonPage, TrainingRequirement
@@ -79,7 +80,7 @@ def test_a_lesson_of_a_completed_course_adds_only_the_renewal_check(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [1, 6])
-def test_my_learning_runs_at_most_eight_queries(
+def test_my_learning_runs_at_most_seven_queries(
     client, cached_sessions, course_index, district, responsible, size,
     django_assert_max_num_queries,
 ):  # fmt: skip
@@ -95,7 +96,7 @@ def test_my_learning_runs_at_most_eight_queries(
     make_risk_alert(make_alert_index(course_index.get_parent()))
     client.force_login(responsible)
     assert _warm_get(client, "/learn/").status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get("/learn/")
     assert len(response.context["required"]) == size
     assert len(response.context["certificates"]) == 1
@@ -204,7 +205,7 @@ def test_only_readers_of_a_unit_are_asked_for_pending_acknowledgements(
     MembershipFactory(user=staff, organisation=district["unit"], role=Membership.Role.STAFF)
     client.force_login(staff)
     _warm_get(client, "/learn/")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         assert client.get("/learn/").context["learner_roles"] == {"staff"}
     assert DispatchRecipient.objects.count() == 0
 
@@ -246,3 +247,21 @@ def test_a_course_published_or_unpublished_changes_the_suggestions_at_once(
     assert [c.title for c in client.get("/learn/").context["recommended"]] == ["新课程"]
     added.unpublish()
     assert client.get("/learn/").context["recommended"] == []
+
+
+@pytest.mark.django_db
+def test_my_learning_lists_unread_messages_and_reads_them_only_when_there_are_some(
+    client, cached_sessions, home_page, responsible, django_assert_num_queries
+):
+    client.force_login(responsible)
+    _warm_get(client, "/learn/")
+    # Session, user, memberships, enrolments, the header's figures; no requirement applies.
+    with django_assert_num_queries(5):
+        page = client.get("/learn/").content.decode()
+    assert "learn-notices" not in page
+    Notice.objects.create(user=responsible, title="请完成年度消防培训", link="/learn/")
+    Notice.objects.create(user=responsible, title="已读的旧消息", read_at=timezone.now())
+    with django_assert_num_queries(6):
+        page = client.get("/learn/").content.decode()
+    assert "请完成年度消防培训" in page
+    assert "已读的旧消息" not in page
