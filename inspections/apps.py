@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Self-inspection")
+
+    def ready(self):
+        from . import header
+
+        header.connect()

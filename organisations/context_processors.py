@@ -14,6 +14,15 @@ from .scope import coordinating_memberships
 _SENTINEL_ID = -7_310_119
 _FIGURES = ("unread", "volunteer", "coordinator", "admin")
 _compiled = {}
+# Figures of the apps above this one (layering: they register, this module never imports them),
+# read in the same query: {name: callable returning an expression on the user row}.
+_registered = {}
+
+
+def register_figure(name, expression):
+    """Add a figure to the header's one query; the context gets it as a boolean `name`."""
+    _registered[name] = expression
+    _compiled.clear()
 
 
 def _figures_queryset(user_id):
@@ -31,6 +40,7 @@ def _figures_queryset(user_id):
             volunteer=Exists(Membership.objects.volunteering().filter(user=OuterRef("pk"))),
             coordinator=Exists(coordinating_memberships().filter(user=OuterRef("pk"))),
             admin=admin_access.exists(),
+            **{name: expression() for name, expression in _registered.items()},
         )
     )
 
@@ -46,15 +56,15 @@ def header_figures(user):
         cursor.execute(sql, [user.pk if param == _SENTINEL_ID else param for param in params])
         row = cursor.fetchone()
     if row is None:
-        return dict.fromkeys(_FIGURES, False) | {"unread": 0}
+        return dict.fromkeys((*_FIGURES, *_registered), False) | {"unread": 0}
     # The columns come in the order .values() named them; booleans as the database gives them.
-    unread, volunteer, coordinator, admin = row
+    unread, volunteer, coordinator, admin, *more = row
     return {
         "unread": unread or 0,
         "volunteer": bool(volunteer),
         "coordinator": bool(coordinator),
         "admin": bool(admin),
-    }
+    } | {name: bool(value) for name, value in zip(_registered, more, strict=True)}
 
 
 def header(request):
@@ -68,7 +78,9 @@ def header(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         # A signed-out coordinator finds 管理 and is asked to sign in.
-        return {"is_volunteer": False, "may_manage": True, "may_use_admin": False}
+        return {"is_volunteer": False, "may_manage": True, "may_use_admin": False} | dict.fromkeys(
+            _registered, False
+        )
     figures = header_figures(user)
     user._is_volunteer_cache = figures["volunteer"]
     may_use_admin = user.is_active and (user.is_superuser or figures["admin"])
@@ -79,4 +91,4 @@ def header(request):
         "may_manage": user.is_superuser or figures["coordinator"],
         # Only they get Wagtail's editor bar, whose own check would cost two queries.
         "may_use_admin": may_use_admin,
-    }
+    } | {name: figures[name] for name in _registered}
