@@ -1,4 +1,4 @@
-"""The header links to 巡查检查 for whom /inspections/ holds something, in the header's one query."""
+"""The header links to 巡查检查 for whom /inspections/ holds something, in its one query."""
 
 import pytest
 
