@@ -234,3 +234,21 @@ def test_a_lesson_page_learns_of_an_open_assignment_without_a_query_more(
     with django_assert_max_num_queries(6):
         response = client.get(second.url)
     assert response.context["refresher_open"] is True
+
+
+def test_recorded_attendance_closes_an_assignment_of_the_lesson(
+    district, responsible, manager, lesson, march
+):
+    [assignment] = give(manager, [responsible], lesson, district["unit"])
+    services.record_attendance(manager, lesson, [responsible], organisation=district["unit"])
+    assignment.refresh_from_db()
+    assert assignment.completed_at is not None
+
+
+def test_one_action_assigns_at_most_the_limit(
+    monkeypatch, district, responsible, manager, lesson, march
+):
+    monkeypatch.setattr("courses.assignments.MAX_ASSIGNMENTS", 1)
+    with pytest.raises(ValidationError, match="1"):
+        give(manager, [responsible, manager], lesson, district["unit"])
+    assert not LessonAssignment.objects.exists()
