@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.my_data import DELETED_NAME, SectionData, register_section
 
-from .models import Certificate, Enrolment, LessonProgress
+from .models import Certificate, Enrolment, LessonAssignment, LessonProgress
 
 
 def enrolment_section(user):
@@ -93,6 +93,35 @@ def certificate_section(user):
     )
 
 
+def assignment_section(user):
+    assignments = (
+        LessonAssignment.objects.filter(user=user)
+        .select_related("lesson", "organisation")
+        .order_by("-created_at", "-pk")
+    )
+    return SectionData(
+        columns=[
+            ("lesson", _("Lesson")),
+            ("reason", _("reason")),
+            ("organisation", _("organisation")),
+            ("created_at", _("assigned")),
+            ("due_date", _("due date")),
+            ("completed_at", _("completed")),
+        ],
+        rows=[
+            {
+                "lesson": row.lesson.title,
+                "reason": row.reason,
+                "organisation": row.organisation.name,
+                "created_at": row.created_at,
+                "due_date": row.due_date,
+                "completed_at": row.completed_at or "",
+            }
+            for row in assignments
+        ],
+    )
+
+
 def anonymise_certificates(user, now):
     # The name printed on the certificate is a copy of the account's; it goes with it.
     Certificate.objects.filter(user=user).update(holder_name=DELETED_NAME)
@@ -112,4 +141,7 @@ register_section(
     certificate_section,
     order=22,
     anonymise=anonymise_certificates,
+)
+register_section(
+    "lesson_assignments", _("Targeted refresher training"), assignment_section, order=23
 )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,11 +77,28 @@ def course_progress_for(user, course):
     }
 
 
+def _enrolment_with_refresher(user, course, lesson):
+    """current_enrolment, and whether an assignment of this lesson is open (in that query)."""
+    from .models import LessonAssignment
+
+    if not user.is_authenticated:
+        return None
+    open_assignment = LessonAssignment.objects.filter(
+        user=user, lesson_id=lesson.pk, completed_at__isnull=True
+    )
+    return (
+        Enrolment.objects.filter(user=user, course=course)
+        .annotate(refresher_open=Exists(open_assignment))
+        .order_by("-cycle")
+        .first()
+    )
+
+
 def lesson_context_for(user, lesson):
     course = lesson.course
     siblings = course_outline(course)
     index = next((i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk), 0)
-    enrolment = current_enrolment(user, course)
+    enrolment = _enrolment_with_refresher(user, course, lesson)
     progress, completed = None, set()
     if enrolment is not None:
         # This lesson's row (a video's position, if not completed) and the completed ones, at once.
@@ -101,6 +118,8 @@ def lesson_context_for(user, lesson):
         "enrolment": enrolment,
         "progress": progress,
         "lesson_done": bool(progress and progress.completed_at) and not lapsed,
+        # An assignment (针对性培训) asks for this lesson again: it may be completed once more.
+        "refresher_open": bool(enrolment and enrolment.refresher_open),
         "lesson_number": index + 1,
         "lesson_count": len(siblings),
         "previous_lesson": siblings[index - 1] if index > 0 else None,
@@ -226,14 +245,20 @@ def my_learning(user, now=None):
     """Everything 我的学习 shows, in a fixed number of queries (five, and one per list shown)."""
     from organisations.models import Membership
 
+    from .assignments import my_assignments, shown_assignments
     from .models import TrainingRequirement
 
     now = now or timezone.now()
-    memberships = list(
+    # Whether any assignment is shown rides on the memberships' query, so 我的学习 reads the
+    # assignments only for the few who have some (assignments go to current members).
+    rows = list(
         Membership.objects.current()
         .filter(user=user, organisation__is_active=True)
-        .values_list("organisation__path", "role")
+        .annotate(assigned=Exists(shown_assignments(user, now)))
+        .values_list("organisation__path", "role", "assigned")
     )
+    memberships = [(path, role) for path, role, _assigned in rows]
+    any_assigned = any(assigned for _path, _role, assigned in rows)
     requirements = TrainingRequirement.applying_to(user, memberships=memberships)
     # One requirement per course: the one due first.
     by_course = {}
@@ -321,6 +346,7 @@ def my_learning(user, now=None):
     roles = {role for _path, role in memberships}
     return {
         "required": required,
+        "assigned": my_assignments(user, live, now) if any_assigned else [],
         "in_progress": in_progress,
         "certificates": certificates,
         "credit_hours_this_year": credit_hours,
@@ -336,15 +362,17 @@ def my_learning(user, now=None):
 
 
 def training_due(user, now=None):
-    """Whether any required course is not currently done by the person."""
+    """Whether any required course is not currently done by the person, or a lesson assigned to
+    them (针对性培训) is still open."""
+    from .assignments import has_open_assignments
     from .models import TrainingRequirement
 
     requirements = list(TrainingRequirement.applying_to(user))
     if not requirements:
-        return False
+        return has_open_assignments(user)
     cycles = latest_enrolments(user, {requirement.course_id for requirement in requirements})
     return any(
         requirement_status(requirement, *cycles.get(requirement.course_id, (None, None)), now)
         not in Status.CURRENT
         for requirement in requirements
-    )
+    ) or has_open_assignments(user)

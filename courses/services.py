@@ -12,6 +12,7 @@ from organisations import audit
 
 from . import requirement_cache
 from .access import user_may_take_course
+from .assignments import close_assignments
 from .models import (
     Certificate,
     CoursePage,
@@ -80,6 +81,8 @@ def complete_lesson(user, lesson, now=None):
         enrolment.last_activity_at = now
         enrolment.save(update_fields=["last_activity_at"])
         _complete_course_if_done(enrolment, course, now)
+        # Done again counts too: a refresher may ask for a lesson completed long ago.
+        close_assignments(user, lesson, now)
     return enrolment
 
 
@@ -202,6 +205,7 @@ def record_video_progress(user, lesson, start, end, position, now=None):
         enrolment.save(update_fields=["last_activity_at"])
         if progress.completed_at:
             _complete_course_if_done(enrolment, course, now)
+            close_assignments(user, lesson, now)
     return progress
 
 

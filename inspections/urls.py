@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import refresher_views, views
 
 app_name = "inspections"
 
@@ -16,6 +16,16 @@ urlpatterns = [
         name="answer",
     ),
     path("inspections/rounds/<id:pk>/sign/", views.sign, name="sign"),
+    path(
+        "inspections/rounds/<id:pk>/refresher/",
+        refresher_views.round_refresher,
+        name="refresher",
+    ),
+    path(
+        "inspections/refresher/",
+        refresher_views.district_refresher,
+        name="district_refresher",
+    ),
     path("inspections/hazards/<id:pk>/", views.hazard_detail, name="hazard"),
     path("inspections/hazards/<id:pk>/change/", views.hazard_change, name="hazard_change"),
     path("inspections/hazards/<id:pk>/rectify/", views.hazard_rectify, name="hazard_rectify"),

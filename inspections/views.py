@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from config.photos import photo_response
 from idempotency.submits import submit_once
 
-from . import services
+from . import refresher, services
 from .forms import (
     AnswerForm,
     HazardChangeForm,
@@ -74,7 +74,11 @@ def home(request, forms_by_unit=None, status=200):
         .select_related("point", "unit")
         .order_by("deadline", "pk")
     )
-    context = {"panels": _unit_panels(request.user, forms_by_unit), "my_hazards": mine}
+    context = {
+        "panels": _unit_panels(request.user, forms_by_unit),
+        "my_hazards": mine,
+        "refresher_district": refresher.coordinated_districts(request.user).first(),
+    }
     return render(request, "inspections/home.html", context, status=status)
 
 
@@ -141,6 +145,7 @@ def _round_page(request, round_, forms=None, sign_form=None, status=200):
         "may_inspect": may_inspect and not round_.is_signed,
         "sign_form": sign_form,
         "hazards": round_.hazards.select_related("point") if round_.is_signed else (),
+        "refresher_lessons": refresher.lessons_offered(request.user, round_),
     }
     return render(request, "inspections/round.html", context, status=status)
 

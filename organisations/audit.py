@@ -126,6 +126,11 @@ ACTIONS = [
         _("Close hazard"),
         _("Confirmed a rectification and closed a hazard"),
     ),
+    (
+        "firesafety.refresher.assign",
+        _("Assign refresher lesson"),
+        _("Assigned a lesson as targeted refresher training"),
+    ),
 ]
 
 # Fields through which a record names the person it is about.

@@ -13,14 +13,19 @@ from idempotency.submits import submit_once
 from organisations import audit
 from organisations.models import Membership, Organisation
 from organisations.place_types import PLACE_TYPES
-from organisations.scope import is_coordinator
+from organisations.scope import (
+    get_visible_organisation_or_404,
+    is_coordinator,
+    visible_organisations,
+)
 from spreadsheets.writing import XLSX_CONTENT_TYPE
 
 from . import exports
 from .background import start_people_export
 from .charts import line_dots, line_points, weekly_completions
 from .models import Export
-from .rollup import STATUSES, PeopleList, rollup, totals
+from .refreshers import refresher_people, refresher_rollup, refresher_totals
+from .rollup import STATUSES, PeopleList, rollup, top_organisations, totals
 from .selection import Selection, read_selection, selection_for
 from .services import MAX_RECIPIENTS, send_reminders
 
@@ -268,3 +273,42 @@ def _remind(request, selection, rows):
 
 def _ids(rows):
     return {person["user_id"] for person in rows[:]}
+
+
+@login_required
+def refreshers(request):
+    """Targeted refresher training by organisation, drilling down to the assignments at a leaf."""
+    _coordinator_only(request)
+    visible = visible_organisations(request.user)
+    organisation = None
+    if request.GET.get("organisation"):
+        organisation = get_visible_organisation_or_404(
+            request.user, request.GET["organisation"], visible
+        )
+    else:
+        tops = list(top_organisations(visible)[:2])
+        if len(tops) == 1:
+            organisation = tops[0]
+    rows = refresher_rollup(visible, organisation)
+    context = {
+        "organisation": organisation,
+        "rows": rows,
+        "total": refresher_totals(rows),
+        "ancestors": _refresher_breadcrumbs(visible, organisation),
+    }
+    if organisation is not None and not rows:
+        assignments = refresher_people(visible, organisation)
+        context["page_obj"] = Paginator(assignments, PEOPLE_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "reports/refreshers.html", context)
+
+
+def _refresher_breadcrumbs(visible, organisation):
+    if organisation is None:
+        return []
+    paths = [
+        organisation.path[:end]
+        for end in range(Organisation.steplen, len(organisation.path), Organisation.steplen)
+    ]
+    return [*visible.filter(path__in=paths).order_by("depth"), organisation]

@@ -1,3 +1,4 @@
+from .assignments import LessonAssignment
 from .campaigns import CampaignPage
 from .learning import Certificate, Enrolment, LessonProgress, TrainingRequirement
 from .pages import CourseIndexPage, CoursePage, CourseTag, LessonPage
@@ -9,6 +10,7 @@ __all__ = [
     "CoursePage",
     "CourseTag",
     "Enrolment",
+    "LessonAssignment",
     "LessonPage",
     "LessonProgress",
     "TrainingRequirement",
