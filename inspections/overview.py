@@ -4,7 +4,8 @@ For each organisation one level below the one being looked at (or the top organi
 viewer's scope), over the units (social units and schools) of its subtree: the last signed
 patrol and inspection, how many units have no signed patrol in the last 7 days or no signed
 inspection this calendar month, and the open, overdue and 重大 hazards. Beside the table: the
-hazards open at the end of each of the last weeks, and the check points that failed most.
+hazards open at the end of each of the last weeks, and the check points that failed most in
+the last 90 days.
 
 Each figure comes from one SQL statement per table (rounds, hazards), grouped by the row
 organisation's path prefix as reports.rollup does, so the number of queries does not grow with
@@ -38,6 +39,7 @@ ROUND_POINT = RoundPoint._meta.db_table
 PATROL_DAYS = 7  # "no patrol in the last 7 days": today and the six days before it
 CHART_WEEKS = 12
 MOST_FAILED = 10
+MOST_FAILED_DAYS = 90  # what is broken now: the failures of the last 90 days
 OPEN_STATES = (Hazard.State.PENDING, Hazard.State.RECTIFIED)
 
 # The table's columns, on the page and in the export alike (the export never has more).
@@ -103,6 +105,10 @@ class Moments:
         """The Mondays of the last `weeks` weeks, this week's last."""
         monday = self.today - timedelta(days=self.today.weekday())
         return [monday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+
+    @property
+    def failures_since(self):
+        return self._midnight(self.today - timedelta(days=MOST_FAILED_DAYS - 1))
 
     def week_end(self, monday):
         """The moment a week's figure is read: its end, or now for the current week."""
@@ -213,6 +219,8 @@ def _unit_figures(overview, lengths):
         f"(SELECT MAX(r.started_at) FROM {ROUND} r "
         "WHERE r.unit_id = o.id AND r.kind = %s AND r.status = %s)"
     )
+    # Materialised, so that PostgreSQL probes once per unit rather than once per use below.
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     units_sql = f"""
         SELECT o.path AS path, {last_of_kind} AS last_patrol, {last_of_kind} AS last_inspection
         FROM {ORGANISATION} o
@@ -234,7 +242,7 @@ def _unit_figures(overview, lengths):
     moments = overview.moments
     params = [_moment_param(moments.patrols_since), _moment_param(moments.month_start)]
     selects, all_params = _by_prefix(lengths, select, "u.path", params)
-    sql = f"WITH units AS ({units_sql}) " + " UNION ALL ".join(selects)
+    sql = f"WITH units AS {materialized} ({units_sql}) " + " UNION ALL ".join(selects)
     figures = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*units_params, *all_params])
@@ -396,19 +404,22 @@ class FailedPoint:
 
 
 def most_failed_points(overview, limit=MOST_FAILED):
-    """The check points most often found 不合格 in signed rounds of the subtree (one query).
+    """The check points most often found 不合格 in the last 90 days' signed rounds (one query).
 
     Each check point of a signed round whose final answer was 不合格 became a hazard at sign-off,
     so the hazards count them: answers corrected before signing do not, and neither do rounds
     still open. Grouped by the point's text as the round recorded it.
     """
     in_scope, scope_params = _in_scope_sql(overview.visible, overview.parent_path)
-    sql = f"""SELECT p.item, COUNT(*) AS failures, COUNT(DISTINCT h.unit_id)
-        FROM {HAZARD} h
-        JOIN {ROUND_POINT} p ON p.id = h.point_id
-        JOIN {ORGANISATION} o ON o.id = h.unit_id
-        WHERE {in_scope}
-        GROUP BY p.item ORDER BY failures DESC, p.item LIMIT %s"""
+    # The point's text is looked up per hazard by its primary key: a join would let the planner
+    # read all the year's check points (millions of rows) to hash them.
+    sql = f"""SELECT f.item, COUNT(*) AS failures, COUNT(DISTINCT f.unit_id)
+        FROM (SELECT (SELECT p.item FROM {ROUND_POINT} p WHERE p.id = h.point_id) AS item,
+                     h.unit_id AS unit_id
+              FROM {HAZARD} h JOIN {ORGANISATION} o ON o.id = h.unit_id
+              WHERE h.created_at >= %s AND {in_scope}) f
+        GROUP BY f.item ORDER BY failures DESC, f.item LIMIT %s"""
+    params = [_moment_param(overview.moments.failures_since), *scope_params, int(limit)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*scope_params, int(limit)])
+        cursor.execute(sql, params)
         return [FailedPoint(item, failures, units) for item, failures, units in cursor.fetchall()]

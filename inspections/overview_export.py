@@ -47,7 +47,7 @@ def week_rows(overview):
 
 
 def failed_point_rows(overview):
-    yield [_("Check point"), _("Times failed"), _("Units")]
+    yield [_("Check point"), _("Times failed"), _("Units")]  # in the last MOST_FAILED_DAYS
     for point in figures.most_failed_points(overview):
         yield [point.item, point.failures, point.units]
 

@@ -39,6 +39,7 @@ def overview(request):
         "chart": bar_chart(weeks, width=360, height=180, pad=16),
         "failed_points": figures.most_failed_points(shown),
         "patrol_days": figures.PATROL_DAYS,
+        "failed_days": figures.MOST_FAILED_DAYS,
     }
     return render(request, "inspections/overview.html", context)
 

@@ -280,6 +280,20 @@ def test_the_most_failed_check_points_of_the_scope_come_first(place, as_user, di
     }
 
 
+def test_the_most_failed_check_points_are_those_of_the_last_90_days(place, as_user, time_machine):
+    at(time_machine, MONDAY)
+    walk(as_user(place.manager), place, kind="inspection", fail=(0,))
+    at(time_machine, MONDAY + timedelta(days=10))
+    walk(as_user(place.manager), place, kind="inspection", fail=(2,))
+    at(time_machine, MONDAY + timedelta(days=89, hours=-10))  # day 90 counts from the 1st
+    failed = as_user(place.town_lead).get(OVERVIEW).context["failed_points"]
+    assert {p.item for p in failed} == {"安全出口是否上锁", "消防车通道是否被占用"}
+    at(time_machine, MONDAY + timedelta(days=90))
+    response = as_user(place.town_lead).get(OVERVIEW)
+    assert [p.item for p in response.context["failed_points"]] == ["安全出口是否上锁"]
+    assert "90" in response.content.decode()
+
+
 def test_open_hazards_by_week_count_those_not_closed_at_each_weeks_end(
     place, as_user, time_machine
 ):
