@@ -109,6 +109,31 @@ def test_a_units_own_coordinator_sees_that_unit_only(place, as_user):
     assert client.get(OVERVIEW, {"organisation": place.town.pk}).status_code == 404
 
 
+def test_an_industry_department_sees_the_units_of_its_sector(place, as_user):
+    department = OrganisationFactory(
+        name="区教育局",
+        kind=Organisation.Kind.DEPARTMENT,
+        sector="education",
+        parent=place.district,
+    )
+    school = OrganisationFactory(
+        name="示例中学", kind=Organisation.Kind.SCHOOL, sector="education", parent=place.other_town
+    )
+    client = as_user(member(department, Role.COORDINATOR, name="示例教育局协调员"))
+    # The department itself is in its scope but has no units: only the school has a row.
+    rows = client.get(OVERVIEW).context["rows"]
+    assert [row.organisation for row in rows] == [school]
+    assert rows[0].is_unit and rows[0].units == 1
+    OrganisationFactory(
+        name="示例小学", kind=Organisation.Kind.SCHOOL, sector="education", parent=place.town
+    )
+    rows = client.get(OVERVIEW).context["rows"]
+    assert sorted(row.organisation.name for row in rows) == ["示例中学", "示例小学"]
+    assert all(row.units == 1 for row in rows)
+    unit_page = reverse("inspections:overview_unit", args=[place.unit.pk])
+    assert client.get(unit_page).status_code == 404
+
+
 @pytest.mark.parametrize("who", ["manager", "responsible", "staff"])
 def test_a_unit_leader_or_member_is_refused_the_overview(place, as_user, who):
     client = as_user(getattr(place, who))
