@@ -115,7 +115,13 @@ class Round(models.Model):
         verbose_name = _("inspection round")
         verbose_name_plural = _("inspection rounds")
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["unit", "-started_at"])]
+        indexes = [
+            models.Index(fields=["unit", "-started_at"]),
+            # The overview's last signed patrol and inspection of each unit: one probe each.
+            models.Index(
+                fields=["unit", "kind", "status", "started_at"], name="round_last_of_kind"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"

@@ -1,11 +1,20 @@
 from django.urls import path
 
-from . import refresher_views, views
+from . import overview_views, refresher_views, views
 
 app_name = "inspections"
 
 urlpatterns = [
     path("inspections/", views.home, name="home"),
+    path("inspections/overview/", overview_views.overview, name="overview"),
+    path(
+        "inspections/overview/export.xlsx", overview_views.overview_export, name="overview_export"
+    ),
+    path(
+        "inspections/overview/units/<id:unit_id>/",
+        overview_views.overview_unit,
+        name="overview_unit",
+    ),
     path("inspections/units/<id:unit_id>/start/", views.start, name="start"),
     path("inspections/units/<id:unit_id>/inspectors/", views.nominate, name="nominate"),
     path("inspections/inspectors/<id:pk>/withdraw/", views.withdraw, name="withdraw"),

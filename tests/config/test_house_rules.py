@@ -14,6 +14,7 @@ APPS = [
     "editorial",
     "handbooks",
     "home",
+    "inspections",
     "organisations",
     "quizzes",
     "reports",

@@ -1,0 +1,16 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("inspections", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="round",
+            index=models.Index(
+                fields=["unit", "kind", "status", "started_at"], name="round_last_of_kind"
+            ),
+        ),
+    ]
