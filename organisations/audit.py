@@ -114,7 +114,13 @@ ACTIONS = [
         _("Withdraw an inspector"),
         _("Withdrew a member's nomination to walk inspection rounds"),
     ),
+    ("firesafety.inspection.start", _("Start inspection round"), _("Started an inspection round")),
     ("firesafety.inspection.sign", _("Sign inspection round"), _("Signed an inspection round")),
+    (
+        "firesafety.inspection.correct",
+        _("Correct inspection record"),
+        _("Filed a correction of a signed inspection round"),
+    ),
     (
         "firesafety.hazard.change",
         _("Change hazard"),
@@ -125,6 +131,11 @@ ACTIONS = [
         "firesafety.hazard.close",
         _("Close hazard"),
         _("Confirmed a rectification and closed a hazard"),
+    ),
+    (
+        "firesafety.hazard.remind",
+        _("Hazard reminder"),
+        _("Reminded the responsible person of a hazard's deadline"),
     ),
 ]
 
