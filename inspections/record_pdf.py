@@ -23,6 +23,7 @@ from handbooks.pdf import FONT, cjk_styles, paragraph
 from .models import Round
 
 GRID = colors.HexColor("#8c959f")
+# The CID font has no middle dot (·): lists in the PDF are separated by Chinese commas.
 HEAD = colors.HexColor("#fdecea")
 
 
@@ -84,14 +85,14 @@ def _hazard_text(hazard):
         return ""
     state = _("Overdue (逾期)") if hazard.is_overdue else hazard.get_state_display()
     lines = [
-        f"{hazard.get_severity_display()} · {state}",
+        f"{hazard.get_severity_display()}，{state}",
         _("Deadline %(date)s") % {"date": hazard.deadline.isoformat()},
         _("Responsible: %(name)s") % {"name": hazard.responsible.name},
     ]
     for entry in hazard.entries.all():
         if entry.kind == entry.Kind.FOUND:
             continue
-        line = f"{_when(entry.at)} {entry.get_kind_display()} · {entry.actor_name}"
+        line = f"{_when(entry.at)} {entry.get_kind_display()}，{entry.actor_name}"
         if entry.data.get("note"):
             line += f"：{entry.data['note']}"
         for label, before, after in entry.changes():
@@ -126,7 +127,7 @@ def _points_table(rows, styles):
                 paragraph(_hazard_text(row.hazard), styles["text"]),
             ]
         )
-    return _table([header, *body], [10 * mm, 62 * mm, 46 * mm, 56 * mm])
+    return _table([header, *body], [12 * mm, 60 * mm, 46 * mm, 56 * mm])
 
 
 def _corrections_table(rows, styles):
@@ -155,7 +156,7 @@ def _corrections_table(rows, styles):
                     ),
                 ]
             )
-    return _table([header, *body], [10 * mm, 50 * mm, 50 * mm, 64 * mm]) if body else None
+    return _table([header, *body], [12 * mm, 50 * mm, 50 * mm, 62 * mm]) if body else None
 
 
 def _signatures(round_, styles):
@@ -185,7 +186,7 @@ def round_record_pdf(round_, rows):
         canvas.saveState()
         canvas.setFont(FONT, 8.5)
         canvas.setFillColor(colors.grey)
-        canvas.drawString(18 * mm, 10 * mm, f"{round_.unit.name} · {title} · {printed}")
+        canvas.drawString(18 * mm, 10 * mm, f"{round_.unit.name}　{title}　{printed}")
         canvas.drawRightString(192 * mm, 10 * mm, _("Page %(number)s") % {"number": document.page})
         canvas.restoreState()
 
@@ -196,7 +197,7 @@ def round_record_pdf(round_, rows):
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
-        title=f"{title} · {round_.unit.name}",
+        title=f"{title}　{round_.unit.name}",
         author=_("Fire safety learning platform"),
     )
     story: list = [
