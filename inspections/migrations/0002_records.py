@@ -6,6 +6,58 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def write_past_steps(apps, schema_editor):
+    """Hazards found before their history was kept get the steps their own fields record."""
+    Hazard = apps.get_model("inspections", "Hazard")
+    HazardEntry = apps.get_model("inspections", "HazardEntry")
+
+    def name(user):
+        return (user.name or user.username) if user else ""
+
+    entries = []
+    hazards = Hazard.objects.filter(entries__isnull=True).select_related(
+        "round__signed_by", "responsible", "rectified_by", "closed_by"
+    )
+    for hazard in hazards.iterator():
+        signer = hazard.round.signed_by
+        entries.append(
+            HazardEntry(
+                hazard=hazard,
+                kind="found",
+                actor=signer,
+                actor_name=name(signer),
+                at=hazard.created_at,
+                data={
+                    "severity": hazard.severity,
+                    "responsible": name(hazard.responsible),
+                    "deadline": hazard.deadline.isoformat(),
+                },
+            )
+        )
+        if hazard.rectified_at:
+            entries.append(
+                HazardEntry(
+                    hazard=hazard,
+                    kind="rectified",
+                    actor=hazard.rectified_by,
+                    actor_name=name(hazard.rectified_by),
+                    at=hazard.rectified_at,
+                    data={"note": hazard.fix_note},
+                )
+            )
+        if hazard.closed_at:
+            entries.append(
+                HazardEntry(
+                    hazard=hazard,
+                    kind="closed",
+                    actor=hazard.closed_by,
+                    actor_name=name(hazard.closed_by),
+                    at=hazard.closed_at,
+                )
+            )
+    HazardEntry.objects.bulk_create(entries, batch_size=1000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -58,4 +110,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('hazard', 'kind', 'deadline'), name='one_reminder_per_deadline')],
             },
         ),
+        migrations.RunPython(write_past_steps, migrations.RunPython.noop),
     ]

@@ -334,3 +334,34 @@ def test_a_signed_rounds_page_and_pdf_need_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = manager.get(reverse("inspections:record", args=[round_.pk]))
     assert "复查" in pdf_text(response)
+
+
+def test_hazards_from_before_the_history_get_their_steps_from_their_fields(place, as_user):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    failed_round(as_user(place.manager), place)
+    found = Hazard.objects.get()
+    # A hazard as 0001 stored it: rectified and closed, with no history rows.
+    old = Hazard.objects.create(
+        round=found.round,
+        point=found.round.points.get(order=2),
+        answer=Answer.objects.get(point__order=2),
+        unit=place.unit,
+        severity="ordinary",
+        responsible=place.staff,
+        deadline=found.deadline,
+        state=Hazard.State.CLOSED,
+        created_at=timezone.now() - timedelta(days=3),
+        fix_note="已整改",
+        rectified_by=place.staff,
+        rectified_at=timezone.now() - timedelta(days=2),
+        closed_by=place.manager,
+        closed_at=timezone.now() - timedelta(days=1),
+    )
+    import_module("inspections.migrations.0002_records").write_past_steps(apps, None)
+    assert [entry.kind for entry in old.entries.all()] == ["found", "rectified", "closed"]
+    assert old.entries.get(kind="found").actor == place.manager  # who signed the round
+    assert old.entries.get(kind="rectified").data == {"note": "已整改"}
+    assert found.entries.count() == 1  # a hazard with its history is left as it is
