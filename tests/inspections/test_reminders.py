@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notice
+from inspections import reminders
 from inspections.models import Hazard, HazardReminder
 from organisations.models import AuditEntry
 
@@ -143,3 +145,15 @@ def test_the_command_says_what_it_sent(hazard, time_machine, capsys):
     call_command("send_hazard_reminders")
     out = capsys.readouterr().out
     assert "0 reminder(s) of a near deadline, 1 of an overdue hazard sent." in out
+
+
+def test_two_runs_at_once_send_one_reminder(
+    place, hazard, time_machine, django_capture_on_commit_callbacks
+):
+    # The second run read the hazards before the first wrote its reminder: the unique
+    # constraint stops it, and it sends nothing.
+    run_on(time_machine, "2026-03-07", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders._remind(hazard, HazardReminder.Kind.DUE_SOON, timezone.now()) is False
+    assert Notice.objects.filter(user=place.staff).count() == 1 and len(mail.outbox) == 1
+    assert AuditEntry.objects.filter(action="firesafety.hazard.remind").count() == 1
