@@ -31,7 +31,8 @@ FONT = "STSong-Light"
 
 
 @cache
-def _styles():
+def cjk_styles():
+    """Paragraph styles in the Chinese font, shared with the other PDFs of flowing text."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     base = {"fontName": FONT, "wordWrap": "CJK"}
     return {
@@ -53,13 +54,14 @@ def _styles():
     }
 
 
-def _paragraph(text, style):
+def paragraph(text, style):
+    """Plain text as a paragraph (escaped, line breaks kept)."""
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
 def _checkpoint_table(number, checkpoint, styles):
     rows = [
-        [_paragraph(f"{number}. {checkpoint['item']}", styles["item"]), ""],
+        [paragraph(f"{number}. {checkpoint['item']}", styles["item"]), ""],
     ]
     for label, key in (
         (_("Requirement"), "requirement"),
@@ -69,12 +71,12 @@ def _checkpoint_table(number, checkpoint, styles):
     ):
         if checkpoint.get(key):
             rows.append(
-                [_paragraph(label, styles["label"]), _paragraph(checkpoint[key], styles["text"])]
+                [paragraph(label, styles["label"]), paragraph(checkpoint[key], styles["text"])]
             )
     rows.append(
         [
-            _paragraph(_("Inspection result"), styles["label"]),
-            _paragraph(_("□ Meets　□ Does not meet　□ Not applicable"), styles["text"]),
+            paragraph(_("Inspection result"), styles["label"]),
+            paragraph(_("□ Meets　□ Does not meet　□ Not applicable"), styles["text"]),
         ]
     )
     table = Table(rows, colWidths=[26 * mm, 148 * mm])
@@ -96,7 +98,7 @@ def _checkpoint_table(number, checkpoint, styles):
 
 def handbook_pdf(page):
     """The handbook as A4 PDF bytes: a title page part, then one page or more per section."""
-    styles = _styles()
+    styles = cjk_styles()
     buffer = io.BytesIO()
 
     def footer(canvas, document):
@@ -118,17 +120,17 @@ def handbook_pdf(page):
         author=_("Fire safety learning platform"),
     )
     story = [
-        _paragraph(page.title, styles["title"]),
-        _paragraph(_("Place type: %(place)s") % {"place": page.place_type}, styles["meta"]),
+        paragraph(page.title, styles["title"]),
+        paragraph(_("Place type: %(place)s") % {"place": page.place_type}, styles["meta"]),
         Spacer(1, 6 * mm),
     ]
     if page.intro:
-        story += [_paragraph(page.intro, styles["intro"]), Spacer(1, 6 * mm)]
+        story += [paragraph(page.intro, styles["intro"]), Spacer(1, 6 * mm)]
     number = 0
     for index, section in enumerate(page.sections):
         if index:
             story.append(PageBreak())
-        story.append(_paragraph(section.value["title"], styles["section"]))
+        story.append(paragraph(section.value["title"], styles["section"]))
         for checkpoint in section.value["checkpoints"]:
             number += 1
             story.append(_checkpoint_table(number, checkpoint, styles))

@@ -7,6 +7,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Self-inspection")
 
     def ready(self):
-        from . import header
+        # signals connects the receivers that keep the record append-only.
+        from . import header, signals  # noqa: F401
 
         header.connect()

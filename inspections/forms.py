@@ -59,6 +59,26 @@ class AnswerForm(forms.Form):
     photo = PhotoField()
 
 
+class CorrectionForm(forms.Form):
+    """A leader's correction of one answer of a signed round: the new result and note, and why."""
+
+    result = forms.ChoiceField(
+        label=_("Corrected result"), choices=Answer.Result.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Corrected note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the record, beside the answer as signed."),
+    )
+
+
 class SignForm(forms.Form):
     inspector_name = forms.CharField(label=_("Inspector's name"), max_length=60)
     responsible = forms.ModelChoiceField(

@@ -2,7 +2,10 @@
 
 A round copies the check points it asks about when it starts (RoundPoint), so the record says
 what was asked even after the handbook changes. Answers are never updated: a new answer to the
-same point is a new row, and the latest one counts. Once signed, a round takes no more answers.
+same point is a new row, and the latest one counts. Once signed, a round takes no more answers
+and is not changed again: a leader's correction is a new answer that names the one it corrects,
+with a reason. A hazard's steps (found, changed, rectified, closed) are entries of its history;
+the hazard row keeps only its current state, and refuses to rewrite its finding or its fix.
 """
 
 from datetime import timedelta
@@ -16,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from handbooks.blocks import Severity
 from organisations.models import Organisation
 
+from .append_only import LoadedValues, RecordRefused, WrittenOnce
 from .photos import PHOTO_VALIDATORS, AnswerPhotoField, FixPhotoField
 
 SEVERITY_CHOICES = Severity.CHOICES
@@ -62,7 +66,7 @@ class RoundNominee(models.Model):
         return f"{self.user} · {self.unit}"
 
 
-class Round(models.Model):
+class Round(LoadedValues):
     """One patrol (防火巡查) or inspection (防火检查) of a unit, from one handbook."""
 
     class Kind(models.TextChoices):
@@ -133,8 +137,19 @@ class Round(models.Model):
     def is_signed(self):
         return self.status == self.Status.SIGNED
 
+    def save(self, *args, **kwargs):
+        if self.loaded("status") == self.Status.SIGNED:
+            raise RecordRefused("A signed round is not changed: file a correction.")
+        return super().save(*args, **kwargs)
 
-class RoundPoint(models.Model):
+    def delete(self, *args, **kwargs):
+        # Before the collector, which would stop at the hazards' protection first.
+        if self.is_signed:
+            raise RecordRefused("A signed round is kept.")
+        return super().delete(*args, **kwargs)
+
+
+class RoundPoint(WrittenOnce):
     """A check point as the handbook said it when the round started."""
 
     round = models.ForeignKey(
@@ -164,8 +179,12 @@ class RoundPoint(models.Model):
         return self.item
 
 
-class Answer(models.Model):
-    """One answer to a check point; later rows win, earlier ones stay (append-only)."""
+class Answer(WrittenOnce):
+    """One answer to a check point; later rows win, earlier ones stay (append-only).
+
+    After sign-off the only new answers are corrections: each names the answer it corrects
+    (the point's latest) and gives a reason.
+    """
 
     class Result(models.TextChoices):
         PASS = "pass", _("Pass (合格)")
@@ -191,6 +210,15 @@ class Answer(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("answer")
@@ -202,8 +230,27 @@ class Answer(models.Model):
     def __str__(self):
         return f"{self.point} · {self.get_result_display()}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            signed = Round.objects.filter(points=self.point_id, status=Round.Status.SIGNED)
+            if signed.exists() != (self.corrects_id is not None):
+                raise RecordRefused(
+                    "A signed round takes corrections only, and an open one plain answers."
+                )
+        return super().save(*args, **kwargs)
 
-class Hazard(models.Model):
+    @property
+    def is_correction(self):
+        return self.corrects_id is not None
+
+
+# What a hazard was found as, and how it was fixed: written once, never rewritten.
+HAZARD_FINDING_FIELDS = ("round_id", "point_id", "answer_id", "unit_id", "created_at")
+HAZARD_FIX_FIELDS = ("fix_note", "fix_photo", "rectified_by_id", "rectified_at")
+HAZARD_STATE_ORDER = ("pending", "rectified", "closed")
+
+
+class Hazard(LoadedValues):
     """A failed check point of a signed round, followed until it is rectified and confirmed."""
 
     class State(models.TextChoices):
@@ -279,3 +326,110 @@ class Hazard(models.Model):
     @property
     def is_major(self):
         return self.severity == Severity.MAJOR
+
+    def save(self, *args, **kwargs):
+        loaded_state = self.loaded("state")
+        if loaded_state == self.State.CLOSED:
+            raise RecordRefused("A closed hazard is kept as it was closed.")
+        rewritten = self.changed_from_loaded(HAZARD_FINDING_FIELDS) + [
+            name for name in self.changed_from_loaded(HAZARD_FIX_FIELDS) if self.loaded(name)
+        ]
+        if rewritten:
+            raise RecordRefused(f"A hazard's finding and fix are not rewritten: {rewritten}.")
+        if loaded_state and HAZARD_STATE_ORDER.index(self.state) < HAZARD_STATE_ORDER.index(
+            loaded_state
+        ):
+            raise RecordRefused("A hazard's state only moves forward.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordRefused("Hazards are kept.")
+
+
+class HazardEntry(WrittenOnce):
+    """One step in a hazard's history (found, changed, rectified, closed), written once."""
+
+    class Kind(models.TextChoices):
+        FOUND = "found", _("Found")
+        CHANGED = "changed", _("Changed")
+        RECTIFIED = "rectified", _("Reported rectified")
+        CLOSED = "closed", _("Confirmed and closed")
+
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.PROTECT, related_name="entries", verbose_name=_("hazard")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # The actor's name as it was, for the paper record.
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    # found: severity, responsible (name), deadline; changed: {field: [before, after]};
+    # rectified: note.
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("hazard history entry")
+        verbose_name_plural = _("hazard history entries")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.hazard_id} · {self.get_kind_display()}"
+
+    def changes(self):
+        """[(field label, before, after)] of a change, in words (severity by its label)."""
+        labels = {
+            "severity": _("Severity"),
+            "responsible": _("Responsible person"),
+            "deadline": _("Deadline"),
+        }
+        severities = dict(SEVERITY_CHOICES)
+        rows = []
+        for field, label in labels.items():
+            if field in self.data and self.kind == self.Kind.CHANGED:
+                before, after = self.data[field]
+                if field == "severity":
+                    before, after = severities.get(before, before), severities.get(after, after)
+                rows.append((label, before, after))
+        return rows
+
+
+class HazardReminder(WrittenOnce):
+    """A reminder sent to a hazard's responsible person: one of each kind per deadline."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Deadline near")
+        OVERDUE = "overdue", _("Overdue")
+
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("hazard")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The deadline it was about: a deadline moved later earns a new reminder.
+    deadline = models.DateField(_("deadline"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    class Meta:
+        verbose_name = _("hazard reminder")
+        verbose_name_plural = _("hazard reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard", "kind", "deadline"], name="one_reminder_per_deadline"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.hazard_id} · {self.get_kind_display()} · {self.deadline}"

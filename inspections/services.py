@@ -21,7 +21,15 @@ from organisations import audit
 from organisations.models import Membership, Organisation
 from organisations.scope import coordinating_memberships, visible_organisations
 
-from .models import Answer, Hazard, Round, RoundNominee, RoundPoint, default_deadline
+from .models import (
+    Answer,
+    Hazard,
+    HazardEntry,
+    Round,
+    RoundNominee,
+    RoundPoint,
+    default_deadline,
+)
 
 Role = Membership.Role
 # Social units walk rounds; schools have a handbook of their own (中小学校) and do the same.
@@ -186,6 +194,13 @@ def start_round(user, unit, handbook, kind):
         for point in points:
             point.round = round_
         RoundPoint.objects.bulk_create(points)
+        audit.record(
+            user,
+            "firesafety.inspection.start",
+            instance=round_,
+            organisation=unit,
+            data={"kind": kind, "handbook": handbook.title, "points": len(points)},
+        )
     return round_
 
 
@@ -271,6 +286,21 @@ def sign_round(user, round_, *, inspector_name, responsible, severities=None):
                 )
             )
         Hazard.objects.bulk_create(hazards)
+        found = list(locked.hazards.select_related("point", "responsible"))
+        HazardEntry.objects.bulk_create(
+            [
+                _entry(
+                    hazard,
+                    HazardEntry.Kind.FOUND,
+                    user,
+                    now,
+                    severity=hazard.severity,
+                    responsible=hazard.responsible.name,
+                    deadline=hazard.deadline.isoformat(),
+                )
+                for hazard in found
+            ]
+        )
         audit.record(
             user,
             "firesafety.inspection.sign",
@@ -278,7 +308,7 @@ def sign_round(user, round_, *, inspector_name, responsible, severities=None):
             organisation=locked.unit,
             data={"hazards": len(hazards), "inspector": inspector_name},
         )
-        _tell_town_of_major(h for h in locked.hazards.select_related("point") if h.is_major)
+        _tell_town_of_major(h for h in found if h.is_major)
     return locked
 
 
@@ -312,6 +342,18 @@ def _tell_town_of_major(hazards):
 # Hazards ---------------------------------------------------------------------------------------
 
 
+def _entry(hazard, kind, actor, at=None, **data):
+    """A step of the hazard's history (not saved: the caller saves or bulk-creates it)."""
+    return HazardEntry(
+        hazard=hazard,
+        kind=kind,
+        actor=actor,
+        actor_name=actor.name or actor.username,
+        at=at or timezone.now(),
+        data=data,
+    )
+
+
 def change_hazard(user, hazard, *, severity, responsible, deadline):
     """The unit's leader corrects severity, responsible person or deadline of an open hazard."""
     if not leads(user, hazard.unit):
@@ -331,9 +373,18 @@ def change_hazard(user, hazard, *, severity, responsible, deadline):
         "responsible": hazard.responsible_id,
         "deadline": hazard.deadline.isoformat(),
     }
+    changes = {}
+    if severity != hazard.severity:
+        changes["severity"] = [hazard.severity, severity]
+    if responsible.pk != hazard.responsible_id:
+        changes["responsible"] = [hazard.responsible.name, responsible.name]
+    if deadline != hazard.deadline:
+        changes["deadline"] = [hazard.deadline.isoformat(), deadline.isoformat()]
     with transaction.atomic():
         hazard.severity, hazard.responsible, hazard.deadline = severity, responsible, deadline
         hazard.save(update_fields=["severity", "responsible", "deadline"])
+        if changes:
+            _entry(hazard, HazardEntry.Kind.CHANGED, user, **changes).save()
         audit.record(
             user,
             "firesafety.hazard.change",
@@ -372,6 +423,9 @@ def rectify_hazard(user, hazard, *, note, photo):
         locked.rectified_at = timezone.now()
         locked.state = Hazard.State.RECTIFIED
         locked.save()
+        entry = _entry(locked, HazardEntry.Kind.RECTIFIED, user, locked.rectified_at)
+        entry.data = {"note": locked.fix_note}
+        entry.save()
         audit.record(
             user,
             "firesafety.hazard.rectify",
@@ -398,6 +452,7 @@ def close_hazard(user, hazard):
         locked.closed_by = user
         locked.closed_at = timezone.now()
         locked.save(update_fields=["state", "closed_by", "closed_at"])
+        _entry(locked, HazardEntry.Kind.CLOSED, user, locked.closed_at).save()
         audit.record(
             user,
             "firesafety.hazard.close",
@@ -406,3 +461,75 @@ def close_hazard(user, hazard):
             person=locked.responsible,
         )
     return locked
+
+
+# Corrections -----------------------------------------------------------------------------------
+
+MAX_REASON_CHARS = 300
+
+
+def correct_answer(user, point, *, result, note="", reason):
+    """A leader corrects a signed round's answer: a new answer naming the old one, with a reason.
+
+    The original stays in the record beside the correction. Whether a point failed is not
+    corrected: a hazard found stays on the record until it is rectified, and one missed at
+    the time is a finding of a new round.
+    """
+    round_ = point.round
+    if not leads(user, round_.unit):
+        raise ValidationError(
+            _("Only the unit's responsible person or manager can correct a signed round.")
+        )
+    reason = (reason or "").strip()
+    note = (note or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why the record is corrected.")
+    elif len(reason) > MAX_REASON_CHARS:
+        errors["reason"] = _("At most 300 characters.")
+    if result not in Answer.Result.values:
+        errors["result"] = _("Choose a result.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if not locked.is_signed:
+            raise ValidationError(_("This round is not signed yet: change the answer instead."))
+        current = current_answers(locked).get(point.pk)
+        if current is None:
+            raise ValidationError(_("This check point has no answer to correct."))
+        failed = Answer.Result.FAIL
+        if (current.result == failed) != (result == failed):
+            raise ValidationError(
+                {
+                    "result": _(
+                        "Whether a point failed is not corrected: a hazard found is closed by "
+                        "rectifying it, and one missed is recorded by a new round."
+                    )
+                }
+            )
+        if (current.result, current.note) == (result, note):
+            raise ValidationError(_("The correction changes nothing."))
+        correction = Answer(
+            point=point,
+            result=result,
+            note=note,
+            answered_by=user,
+            corrects=current,
+            reason=reason,
+        )
+        correction.save()
+        audit.record(
+            user,
+            "firesafety.inspection.correct",
+            instance=locked,
+            organisation=locked.unit,
+            data={
+                "point": point.order,
+                "item": point.item,
+                "before": {"result": current.result, "note": current.note},
+                "after": {"result": result, "note": note},
+                "reason": reason,
+            },
+        )
+    return correction

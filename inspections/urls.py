@@ -35,6 +35,12 @@ urlpatterns = [
         refresher_views.district_refresher,
         name="district_refresher",
     ),
+    path(
+        "inspections/rounds/<id:pk>/points/<id:point_id>/correct/",
+        views.correct,
+        name="correct",
+    ),
+    path("inspections/rounds/<id:pk>/record.pdf", views.round_record_download, name="record"),
     path("inspections/hazards/<id:pk>/", views.hazard_detail, name="hazard"),
     path("inspections/hazards/<id:pk>/change/", views.hazard_change, name="hazard_change"),
     path("inspections/hazards/<id:pk>/rectify/", views.hazard_rectify, name="hazard_rectify"),

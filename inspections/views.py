@@ -6,7 +6,7 @@ Views read and call inspections.services; whoever may not see a round or hazard 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 
 from config.photos import photo_response
 from idempotency.submits import submit_once
+from organisations import audit
 
 from . import refresher, services
 from .forms import (
     AnswerForm,
+    CorrectionForm,
     HazardChangeForm,
     NominateForm,
     RectifyForm,
@@ -25,6 +27,8 @@ from .forms import (
     StartRoundForm,
 )
 from .models import Answer, Hazard, Round, RoundNominee, RoundPoint
+from .record_pdf import round_record_pdf
+from .records import round_record
 
 OPEN_STATES = (Hazard.State.PENDING, Hazard.State.RECTIFIED)
 
@@ -111,7 +115,37 @@ def _visible_round_or_404(user, pk):
     return get_object_or_404(services.visible_rounds(user).select_related("unit"), pk=pk)
 
 
+def _signed_round_page(request, round_, correction_forms=None, status=200):
+    """A signed round as its record: answers as signed, corrections after, hazards."""
+    correction_forms = correction_forms or {}
+    leader = services.leads(request.user, round_.unit)
+    rows = []
+    for row in round_record(round_):
+        form = None
+        if leader:
+            form = correction_forms.get(row.point.pk) or CorrectionForm(
+                prefix=f"c{row.point.pk}",
+                initial={"result": row.current.result, "note": row.current.note}
+                if row.current
+                else None,
+            )
+        rows.append({"point": row.point, "record": row, "answer": row.signed, "form": form})
+    context = {
+        "round": round_,
+        "rows": rows,
+        "may_correct": leader,
+        "hazards": [row["record"].hazard for row in rows if row["record"].hazard],
+    }
+    return render(request, "inspections/round.html", context, status=status)
+
+
 def _round_page(request, round_, forms=None, sign_form=None, status=200):
+    if round_.is_signed:
+        # An answer or sign-off refused because the round is signed: say so above the record.
+        for form in [*(forms or {}).values(), sign_form]:
+            for message in form.non_field_errors() if form is not None else ():
+                messages.error(request, message)
+        return _signed_round_page(request, round_, status=status)
     forms = forms or {}
     answers = services.current_answers(round_)
     points = list(round_.points.all())
@@ -176,6 +210,48 @@ def answer(request, pk, point_id):
 
 @login_required
 @require_POST
+def correct(request, pk, point_id):
+    """A leader files a correction of one answer of a signed round."""
+    round_ = _visible_round_or_404(request.user, pk)
+    point = get_object_or_404(RoundPoint, round=round_, pk=point_id)
+    if not round_.is_signed or not services.leads(request.user, round_.unit):
+        raise Http404
+    form = CorrectionForm(request.POST, prefix=f"c{point.pk}")
+    if form.is_valid():
+        try:
+            services.correct_answer(request.user, point, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Correction filed: %(item)s") % {"item": point.item})
+            return redirect(f"{round_.get_absolute_url()}#point-{point.pk}")
+    return _signed_round_page(request, round_, correction_forms={point.pk: form}, status=400)
+
+
+@login_required
+def round_record_download(request, pk):
+    """The signed round as a printable PDF record; an open round has none (404)."""
+    round_ = get_object_or_404(
+        services.visible_rounds(request.user).select_related("unit", "signed_by"),
+        pk=pk,
+        status=Round.Status.SIGNED,
+    )
+    content = round_record_pdf(round_, round_record(round_))
+    audit.record(
+        request.user,
+        "firesafety.export.download",
+        instance=round_,
+        organisation=round_.unit,
+        data={"what": "inspections.round_record", "format": "pdf", "scope": round_.unit.name},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"{round_.kind}-record-{round_.pk}-{round_.signed_at:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
 def sign(request, pk):
     round_ = _visible_round_or_404(request.user, pk)
     if not services.may_inspect(request.user, round_.unit):
@@ -233,6 +309,7 @@ def _hazard_page(request, hazard, change_form=None, rectify_form=None, status=20
         rectify_form = RectifyForm()
     context = {
         "hazard": hazard,
+        "entries": hazard.entries.all(),
         "change_form": change_form if leader and open_ else None,
         "rectify_form": rectify_form if may_rectify else None,
         "may_confirm": leader

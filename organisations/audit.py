@@ -114,7 +114,13 @@ ACTIONS = [
         _("Withdraw an inspector"),
         _("Withdrew a member's nomination to walk inspection rounds"),
     ),
+    ("firesafety.inspection.start", _("Start inspection round"), _("Started an inspection round")),
     ("firesafety.inspection.sign", _("Sign inspection round"), _("Signed an inspection round")),
+    (
+        "firesafety.inspection.correct",
+        _("Correct inspection record"),
+        _("Filed a correction of a signed inspection round"),
+    ),
     (
         "firesafety.hazard.change",
         _("Change hazard"),
@@ -130,6 +136,11 @@ ACTIONS = [
         "firesafety.refresher.assign",
         _("Assign refresher lesson"),
         _("Assigned a lesson as targeted refresher training"),
+    ),
+    (
+        "firesafety.hazard.remind",
+        _("Hazard reminder"),
+        _("Reminded the responsible person of a hazard's deadline"),
     ),
 ]
 

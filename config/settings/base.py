@@ -452,3 +452,6 @@ QUIZ_STATISTICS_MIN_ANSWERS = int(env("QUIZ_STATISTICS_MIN_ANSWERS", "30"))
 # Days a unit has to rectify a hazard found by its own inspection, by severity (issue 15 §2);
 # a manager may set another deadline on the hazard.
 HAZARD_DEADLINE_DAYS = {"ordinary": 7, "major": 3}
+# Days before a hazard's deadline that its responsible person is reminded (send_hazard_reminders,
+# run daily); a second reminder goes out on the first day it is overdue.
+HAZARD_REMINDER_DAYS_BEFORE = int(env("HAZARD_REMINDER_DAYS_BEFORE", "2"))

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inspections", "0001_initial"),
+        ("inspections", "0002_records"),
     ]
 
     operations = [

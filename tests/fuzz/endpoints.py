@@ -222,6 +222,8 @@ SOURCES = {
     "inspections:round": {"pk": "round"},
     "inspections:answer": {"pk": "round", "point_id": "round_point"},
     "inspections:sign": {"pk": "round"},
+    "inspections:correct": {"pk": "round", "point_id": "round_point"},
+    "inspections:record": {"pk": "round"},
     "inspections:hazard": {"pk": "hazard"},
     "inspections:hazard_change": {"pk": "hazard"},
     "inspections:hazard_rectify": {"pk": "hazard"},
