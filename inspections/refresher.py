@@ -60,11 +60,15 @@ def round_reason(round_, items):
     }
 
 
-def round_lessons(round_):
-    """The live lessons of the round's failed check points (its hazards), in check point order."""
+def round_lessons(round_, failed_points=None):
+    """The live lessons of the round's failed check points (its hazards), in check point order.
+
+    `failed_points`: the round's points that became hazards, when the caller has them."""
     if not round_.is_signed:
         return []
-    points = [hazard.point for hazard in round_.hazards.select_related("point")]
+    if failed_points is None:
+        failed_points = [hazard.point for hazard in round_.hazards.select_related("point")]
+    points = failed_points
     points = sorted((p for p in points if p.lesson_id), key=lambda point: point.order)
     lessons = _live_lessons({point.lesson_id for point in points})
     by_lesson = {}
@@ -78,11 +82,15 @@ def round_lessons(round_):
     return list(by_lesson.values())
 
 
-def lessons_offered(user, round_):
-    """What the round's page offers the user as 针对性培训: nothing unless they lead the unit."""
-    if not round_.is_signed or not leads(user, round_.unit):
+def lessons_offered(user, round_, *, leader=None, failed_points=None):
+    """What the round's page offers the user as 针对性培训: nothing unless they lead the unit.
+
+    `leader`: whether the user leads the round's unit, when the caller knows it already."""
+    if leader is None:
+        leader = leads(user, round_.unit)
+    if not round_.is_signed or not leader:
         return []
-    return round_lessons(round_)
+    return round_lessons(round_, failed_points)
 
 
 def assign_from_round(actor, round_, *, lesson_ids, members=(), everyone=False, due_date):

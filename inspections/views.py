@@ -135,6 +135,12 @@ def _signed_round_page(request, round_, correction_forms=None, status=200):
         "rows": rows,
         "may_correct": leader,
         "hazards": [row["record"].hazard for row in rows if row["record"].hazard],
+        "refresher_lessons": refresher.lessons_offered(
+            request.user,
+            round_,
+            leader=leader,
+            failed_points=[row["point"] for row in rows if row["record"].hazard],
+        ),
     }
     return render(request, "inspections/round.html", context, status=status)
 
@@ -178,8 +184,7 @@ def _round_page(request, round_, forms=None, sign_form=None, status=200):
         "total": len(points),
         "may_inspect": may_inspect and not round_.is_signed,
         "sign_form": sign_form,
-        "hazards": round_.hazards.select_related("point") if round_.is_signed else (),
-        "refresher_lessons": refresher.lessons_offered(request.user, round_),
+        "hazards": (),
     }
     return render(request, "inspections/round.html", context, status=status)
 

@@ -329,7 +329,8 @@ def test_a_signed_rounds_page_and_pdf_need_a_fixed_number_of_queries(
     for point in round_.points.filter(order__gt=1):
         correct(manager, point, "na", note="停用", reason="区域停用")
         correct(manager, point, "pass", reason="复查")
-    with django_assert_max_num_queries(14):
+    # 15: the last is the live lessons of the failed points, offered to a leader as 针对性培训.
+    with django_assert_max_num_queries(15):
         assert manager.get(round_.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12):
         response = manager.get(reverse("inspections:record", args=[round_.pk]))
