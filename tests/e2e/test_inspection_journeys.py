@@ -109,6 +109,11 @@ def test_a_patrol_fails_a_point_the_staff_fixes_it_the_manager_closes_it_the_tow
     page.goto("/inspections/")
     mine = page.get_by_role("region", name="我负责整改的隐患")
     mine.get_by_role("link", name=FAILED).click()
+    # Who fixes it sees what was found, though they walk no rounds themselves.
+    page.wait_for_load_state("load")
+    finding_photo = page.locator(".inspection-photo img").first
+    expect(finding_photo).to_be_visible()
+    assert finding_photo.evaluate("img => img.complete && img.naturalWidth > 0")
     fix_form = page.get_by_role("region", name="报告整改")
     fix_form.get_by_label("整改情况").fill("示例：纸箱已清走，出口处地面划出禁放线")
     fix_form.get_by_label("整改后照片").set_input_files(str(fix))
