@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from handbooks.models import HandbookPage
 
@@ -133,7 +134,10 @@ class HazardChangeForm(forms.Form):
 
 class RectifyForm(forms.Form):
     note = forms.CharField(
-        label=_("What was done"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        # "What was done" is also a volunteer record's column (服务内容): here it is the fix.
+        label=pgettext_lazy("hazard fix", "What was done"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     photo = PhotoField(required=True, label=_("Photo of the fix"))
 

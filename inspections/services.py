@@ -93,6 +93,17 @@ def visible_hazards(user):
     )
 
 
+def visible_answers(user):
+    """Answers whose photo the user may open: of the rounds they see, and the finding of a
+    hazard they are responsible for (who fixes it needs to see what was found)."""
+    if not user.is_authenticated:
+        return Answer.objects.none()
+    return Answer.objects.filter(
+        Q(point__round__in=visible_rounds(user))
+        | Q(pk__in=Hazard.objects.filter(responsible=user).values("answer"))
+    )
+
+
 def unit_members(unit):
     """People with a current membership of the unit (who may be made responsible for a fix)."""
     return (

@@ -411,8 +411,7 @@ def withdraw(request, pk):
 @login_required
 @cache_control(private=True, max_age=3600)
 def answer_photo(request, pk):
-    visible = Answer.objects.filter(point__round__in=services.visible_rounds(request.user))
-    answer_ = get_object_or_404(visible.exclude(photo=""), pk=pk)
+    answer_ = get_object_or_404(services.visible_answers(request.user).exclude(photo=""), pk=pk)
     return photo_response(answer_.photo, f"answer-{answer_.pk}")
 
 

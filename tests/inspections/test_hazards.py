@@ -191,3 +191,24 @@ def test_hazard_states_over_time(place, as_user, time_machine):
     hazard.refresh_from_db()
     assert hazard.state == Hazard.State.CLOSED
     assert hazard.closed_at.isoformat().startswith("2026-03-11T02:00")
+
+
+def test_the_person_responsible_sees_the_photo_of_the_finding_and_no_other(place, as_user):
+    round_ = start(as_user(place.manager), place)
+    points = list(round_.points.all())
+    answer(as_user(place.manager), points[0], "fail", note="通道停车", photo=image_upload())
+    answer(as_user(place.manager), points[1], "pass", photo=image_upload("ok.png"))
+    for point in points[2:]:
+        answer(as_user(place.manager), point, "pass")
+    assert sign(as_user(place.manager), round_, responsible=place.staff).status_code == 302
+    hazard = Hazard.objects.get()
+    passed = points[1].answers.get()
+    # staff walks no rounds and sees none; the hazard they must fix shows its photo all the same.
+    client = as_user(place.staff)
+    assert client.get(round_.get_absolute_url()).status_code == 404
+    page = client.get(reverse("inspections:hazard", args=[hazard.pk])).content.decode()
+    assert f'src="{hazard.answer.photo.url}"' in page
+    assert client.get(hazard.answer.photo.url).status_code == 200
+    assert client.get(reverse("inspections:answer_photo", args=[passed.pk])).status_code == 404
+    stranger = as_user(place.other_manager)
+    assert stranger.get(hazard.answer.photo.url).status_code == 404

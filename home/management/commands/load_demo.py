@@ -15,6 +15,7 @@ from courses import demo as courses_demo
 from editorial.content_files import ContentFileError
 from handbooks import demo as handbooks_demo
 from home import demo as home_demo
+from inspections import demo as inspections_demo
 from organisations import demo as organisations_demo
 from quizzes import demo as quizzes_demo
 from videos import demo as videos_demo
@@ -97,6 +98,7 @@ def check_content_files():
         }
     )
     alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
+    inspections_demo.rounds_file(handbooks=handbooks, district=district)
 
 
 # Each app's loader, in dependency order. Each creates only what is missing.
@@ -108,6 +110,7 @@ LOADERS = [
     handbooks_demo.load,
     alerts_demo.load,
     volunteers_demo.load,
+    inspections_demo.load,  # walks a handbook, for a unit of the district
 ]
 
 
