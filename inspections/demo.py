@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notice
+from courses.models import LessonAssignment
 from editorial import content_files
 from editorial.content_files import ContentFileError
 from handbooks.blocks import Severity
@@ -25,7 +26,7 @@ from handbooks.models import HandbookPage
 from organisations.demo import district_file
 from organisations.models import Membership, Organisation
 
-from . import services
+from . import refresher, services
 from .models import Answer, Hazard, Round, RoundNominee, default_deadline
 
 KEYS = {"unit", "handbook", "inspectors", "patrols", "inspections", "unfinished_patrol", "findings"}
@@ -34,6 +35,7 @@ FINDING_KEYS = (
     {"photo", "severity", "rectified", "closed"},
 )
 RECTIFIED_KEYS = {"days_ago", "at", "by", "note", "photo"}
+REFRESHER_KEYS = {"round", "by", "to", "days_ago", "due_in"}
 CLOSED_KEYS = {"days_ago", "at", "by"}
 LEADER_ROLES = {Membership.Role.RESPONSIBLE.value, Membership.Role.MANAGER.value}
 PATROL, INSPECTION = Round.Kind.PATROL.value, Round.Kind.INSPECTION.value
@@ -118,7 +120,7 @@ def rounds_file(handbooks=None, district=None):
     file = path()
     check = _Checker(file)
     data = content_files.mapping(file, content_files.read(file))
-    check.keys(data, KEYS, set(), ())
+    check.keys(data, KEYS, {"refreshers"}, ())
     for key in ("inspectors", "inspections", "findings"):
         if not isinstance(data[key], list):
             check.fail(_("Expected a list."), (key,))
@@ -182,7 +184,34 @@ def rounds_file(handbooks=None, district=None):
     )
     check.clock(unfinished["at"], ("unfinished_patrol", "at"))
     _check_findings(check, data, rounds, points, person)
+    _check_refreshers(check, data, rounds, person)
     return data
+
+
+def _check_refreshers(check, data, rounds, person):
+    refreshers = data.setdefault("refreshers", [])
+    if not isinstance(refreshers, list):
+        check.fail(_("Expected a list."), ("refreshers",))
+    failed_rounds = {
+        (finding["round"]["kind"], finding["round"]["days_ago"]) for finding in data["findings"]
+    }
+    for index, entry in enumerate(refreshers):
+        place = ("refreshers", index)
+        check.keys(entry, REFRESHER_KEYS, set(), place)
+        found = entry["round"]
+        check.keys(found, {"kind", "days_ago"}, set(), (*place, "round"))
+        key = (found["kind"], found["days_ago"])
+        if key not in rounds:
+            check.fail(_("No such round in this file."), (*place, "round"))
+        if key not in failed_rounds:
+            check.fail(_("No check point failed in this round."), (*place, "round"))
+        person(entry["by"], (*place, "by"), leader=True)
+        if not isinstance(entry["to"], list) or not entry["to"]:
+            check.fail(_("Expected a list."), (*place, "to"))
+        for number, name in enumerate(entry["to"]):
+            person(name, (*place, "to", number))
+        check.number(entry["days_ago"], 0, found["days_ago"], (*place, "days_ago"))
+        check.number(entry["due_in"], 1, 365, (*place, "due_in"))
 
 
 def _check_findings(check, data, rounds, points, person):
@@ -277,6 +306,33 @@ def load():
             _walk(people, unit, handbook, kind, started, people[by], failing)
         unfinished = data["unfinished_patrol"]
         _unfinished(people[unfinished["by"]], unit, handbook, unfinished)
+        for entry in data["refreshers"]:
+            _assign_refresher(people, unit, entry)
+
+
+def _assign_refresher(people, unit, entry):
+    """The lessons of a round's failed points, assigned as a leader would from the round's page."""
+    found = entry["round"]
+    day = timezone.localdate() - timedelta(days=found["days_ago"])
+    round_ = next(
+        candidate
+        for candidate in Round.objects.filter(unit=unit, kind=found["kind"])
+        if timezone.localdate(candidate.started_at) == day
+    )
+    lessons = [offered.lesson.pk for offered in refresher.round_lessons(round_)]
+    if not lessons:
+        return
+    assigned_on = timezone.localdate() - timedelta(days=entry["days_ago"])
+    refresher.assign_from_round(
+        people[entry["by"]],
+        round_,
+        lesson_ids=lessons,
+        members=[people[name] for name in entry["to"]],
+        due_date=assigned_on + timedelta(days=entry["due_in"]),
+    )
+    LessonAssignment.objects.filter(organisation=unit, lesson_id__in=lessons).update(
+        created_at=_at(entry["days_ago"], "16:00")
+    )
 
 
 def _unit(district, where):

@@ -140,7 +140,9 @@ def test_a_patrol_fails_a_point_the_staff_fixes_it_the_manager_closes_it_the_tow
     notice.click()
     expect(page).to_have_url(hazard_url)
     expect(page.locator(".inspection-state .status-badge").first).to_have_text("已销号")
-    expect(page.get_by_text("示例：纸箱已清走，出口处地面划出禁放线")).to_be_visible()
+    # The fix's note, and the same step in the hazard's history (处理记录).
+    expect(page.locator("dd", has_text="示例：纸箱已清走，出口处地面划出禁放线")).to_be_visible()
+    expect(page.locator("li", has_text="报告已整改 · 示例赵店员：示例：纸箱已清走")).to_be_visible()
     # A coordinator sees, but neither fixes nor confirms.
     expect(page.get_by_role("button", name="复核通过并销号")).to_have_count(0)
     expect(page.get_by_role("region", name="报告整改")).to_have_count(0)

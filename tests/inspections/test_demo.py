@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notice
+from courses.models import LessonAssignment
 from editorial import content_files
 from editorial.content_files import ContentFileError
 from handbooks.models import HandbookPage
@@ -113,6 +114,16 @@ def test_demo_unit_has_a_month_of_patrols_two_inspections_and_hazards_in_every_s
     home = client.get(reverse("inspections:home")).content.decode()
     assert "status-badge--overdue" in home and "系统运行状态" in home
 
+    # The manager assigned the lessons of the last inspection's failed points as 针对性培训.
+    assigned = LessonAssignment.objects.filter(organisation=unit)
+    assert {a.user.username for a in assigned} == {"staff", "operator"}
+    assert all(a.completed_at is None and a.assigned_by.username == "manager" for a in assigned)
+    assert all(a.due_date == today + timedelta(days=13) for a in assigned)
+    assert {local_date(a.created_at) for a in assigned} == {today - timedelta(days=1)}
+    client.force_login(User.objects.get(username="staff"))
+    learn = client.get("/learn/").content.decode()
+    assert "针对性培训" in learn and assigned.first().reason in learn
+
     # Loading again adds nothing, even on another day.
     counts = (
         rounds.count(),
@@ -173,6 +184,15 @@ def refusal():
         ("{kind: patrol, days_ago: 4}", "{kind: patrol, days_ago: 40}", "findings[3].round", ""),
         ("- {days_ago: 2, at: '14:30'", "- {days_ago: 2, at: '25:30'", "inspections[1].at", ""),
         ("  by: [manager, operator,", "  by: [manager, 示例张伟,", "patrols.by[1]", "示例张伟"),
+        # 针对性培训 is assigned by a leader, to members, from a round that failed points.
+        ("  by: manager\n  to: [staff,", "  by: staff\n  to: [staff,", "refreshers[0].by", "staff"),
+        ("  to: [staff, operator]", "  to: [staff, nobody]", "refreshers[0].to[1]", "nobody"),
+        (
+            "- round: {kind: inspection, days_ago: 2}\n  by: manager",
+            "- round: {kind: patrol, days_ago: 1}\n  by: manager",
+            "refreshers[0].round",
+            "",
+        ),
     ],
 )
 def test_a_broken_inspections_file_is_refused_with_its_place(content, old, new, place, says):
