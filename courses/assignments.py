@@ -68,6 +68,11 @@ class AssignedLesson:
         return Status.LABELS[self.status]
 
 
+ASSIGNMENT_FIELDS = ("id", "user_id", "lesson_id", "organisation_id", "reason", "due_date")
+ASSIGNMENT_FIELDS += ("created_at", "completed_at")
+LESSON_FIELDS = ("id", "title", "url_path", "path", "depth", "live", "slug", "content_type_id")
+
+
 def shown_assignments(user, now):
     """The assignments 我的学习 shows: open ones, and those done in the last 30 days."""
     return LessonAssignment.objects.filter(user=user, lesson__live=True).filter(
@@ -81,6 +86,10 @@ def my_assignments(user, live_courses, now=None):
     rows = (
         shown_assignments(user, now)
         .select_related("lesson", "organisation")
+        # What the list shows and links: not the lesson's body and the rest of its page row.
+        .only(
+            *ASSIGNMENT_FIELDS, *(f"lesson__{name}" for name in LESSON_FIELDS), "organisation__name"
+        )
         .order_by(F("completed_at").asc(nulls_first=True), "due_date", "pk")[:SHOWN_AT_MOST]
     )
     courses = {course.path: course for course in live_courses}
