@@ -224,6 +224,8 @@ SOURCES = {
     "inspections:sign": {"pk": "round"},
     "inspections:correct": {"pk": "round", "point_id": "round_point"},
     "inspections:record": {"pk": "round"},
+    "inspections:refresher": {"pk": "round"},
+    "inspections:overview_unit": {"unit_id": "organisation"},
     "inspections:hazard": {"pk": "hazard"},
     "inspections:hazard_change": {"pk": "hazard"},
     "inspections:hazard_rectify": {"pk": "hazard"},
