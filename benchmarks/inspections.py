@@ -217,11 +217,11 @@ def build(organisations=20_000, days=365, seed=119, report=print):
     with transaction.atomic(), connection.cursor() as cursor:
         # A fixed scramble of the id decides the failures, so a rebuild is the same.
         cursor.execute(
-            f"""INSERT INTO {t["answer"]} (point_id, result, note, photo, answered_at)
+            f"""INSERT INTO {t["answer"]} (point_id, result, note, photo, answered_at, reason)
             SELECT p.id,
                    CASE WHEN (p.id * 7919) %% 1000 < (%s::int[])[p."order"] THEN 'fail'
                         ELSE 'pass' END,
-                   '', '', r.started_at + p."order" * interval '1 minute'
+                   '', '', r.started_at + p."order" * interval '1 minute', ''
             FROM {t["point"]} p JOIN {t["round"]} r ON r.id = p.round_id""",
             [rates],
         )
