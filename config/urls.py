@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("handbooks.urls")),
     path("", include("inspections.urls")),
+    path("", include("drills.urls")),
     path("", include("alerts.urls")),
     path("", include("home.urls")),
 ]

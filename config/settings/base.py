@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "reports",
     "volunteers",
     "alerts",
+    "drills",
     "handbooks",
     "inspections",
     "courses",

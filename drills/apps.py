@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DrillsConfig(AppConfig):
+    name = "drills"
+    verbose_name = _("Hands-on training and drills")
