@@ -5,23 +5,18 @@ reminder of each kind per deadline (HazardReminder's unique constraint), so a se
 the same day, or two at once, sends nothing new; a deadline moved later earns new reminders.
 """
 
-import logging
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Notice
+from accounts.notify import notify
 from organisations import audit
 
 from .models import Hazard, HazardReminder
-
-logger = logging.getLogger(__name__)
 
 Kind = HazardReminder.Kind
 
@@ -81,7 +76,7 @@ def _remind(hazard, kind, now):
                 sent_at=now,
                 emailed=bool(person.email),
             )
-            Notice.objects.create(user=person, title=title, body=body, link=link)
+            notify(person, title, body, link)
             audit.record(
                 None,
                 "firesafety.hazard.remind",
@@ -90,21 +85,10 @@ def _remind(hazard, kind, now):
                 person=person,
                 data={"kind": kind, "deadline": hazard.deadline.isoformat()},
             )
-            if person.email:
-                mail = (title, f"{body}\n{settings.WAGTAILADMIN_BASE_URL}{link}", [person.email])
-                transaction.on_commit(lambda: _mail(*mail))
     except IntegrityError:
         # Another run sent it a moment ago.
         return False
     return True
-
-
-def _mail(subject, text, recipients):
-    """A mail server that fails is logged; the notice in 我的消息 stands."""
-    try:
-        send_mail(subject, text, None, recipients)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Hazard reminder mail failed")
 
 
 def send_hazard_reminders(now=None):

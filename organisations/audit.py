@@ -142,6 +142,11 @@ ACTIONS = [
         _("Hazard reminder"),
         _("Reminded the responsible person of a hazard's deadline"),
     ),
+    (
+        "firesafety.refresher.remind",
+        _("Refresher reminder"),
+        _("Reminded a person of an assigned lesson's due date"),
+    ),
 ]
 
 # Fields through which a record names the person it is about.

@@ -22,21 +22,16 @@ from .rollup import people, rollup, totals
 PROGRESS_EVERY = 1000
 
 
-def _header_lines(selection, user):
+def scope_header_lines(organisation, user, details=()):
+    """The lines above an export's table: its scope, any `details`, who exported it and when."""
     scope = (
-        selection.organisation.full_name()
-        if selection.organisation is not None
+        organisation.full_name()
+        if organisation is not None
         else _("All organisations in your scope")
     )
-    requirement = selection.requirement
-    moment = selection.as_of.isoformat() if selection.as_of else _("today")
     return [
         [_("Scope"), scope],
-        [
-            _("Training requirement"),
-            f"{requirement.course.title} · {requirement.organisation.name}",
-        ],
-        [_("As of"), moment],
+        *details,
         [
             _("Exported"),
             timezone.localtime().strftime("%Y-%m-%d %H:%M"),
@@ -44,6 +39,19 @@ def _header_lines(selection, user):
         ],
         [],
     ]
+
+
+def _header_lines(selection, user):
+    requirement = selection.requirement
+    moment = selection.as_of.isoformat() if selection.as_of else _("today")
+    details = [
+        [
+            _("Training requirement"),
+            f"{requirement.course.title} · {requirement.organisation.name}",
+        ],
+        [_("As of"), moment],
+    ]
+    return scope_header_lines(selection.organisation, user, details)
 
 
 def _table_rows(selection):

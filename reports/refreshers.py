@@ -106,8 +106,13 @@ class StatusedAssignments:
         return self.count()
 
     def __getitem__(self, index):
-        rows = list(self.queryset[index])
-        for row in rows:
-            row.status = assignment_status(row, self.as_of)
-            row.status_label = Status.LABELS[row.status]
-        return rows
+        return [self._statused(row) for row in self.queryset[index]]
+
+    def iterator(self):
+        """Every row, read from the cursor in chunks (for exports)."""
+        return map(self._statused, self.queryset.iterator(chunk_size=1000))
+
+    def _statused(self, row):
+        row.status = assignment_status(row, self.as_of)
+        row.status_label = Status.LABELS[row.status]
+        return row

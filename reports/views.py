@@ -24,6 +24,7 @@ from . import exports
 from .background import start_people_export
 from .charts import line_dots, line_points, weekly_completions
 from .models import Export
+from .refresher_exports import refresher_export
 from .refreshers import refresher_people, refresher_rollup, refresher_totals
 from .rollup import STATUSES, PeopleList, rollup, top_organisations, totals
 from .selection import Selection, read_selection, selection_for
@@ -275,20 +276,22 @@ def _ids(rows):
     return {person["user_id"] for person in rows[:]}
 
 
+def _refresher_scope(request):
+    """(visible, organisation shown): the one asked for, else the only top one, else None."""
+    _coordinator_only(request)
+    visible = visible_organisations(request.user)
+    if request.GET.get("organisation"):
+        return visible, get_visible_organisation_or_404(
+            request.user, request.GET["organisation"], visible
+        )
+    tops = list(top_organisations(visible)[:2])
+    return visible, tops[0] if len(tops) == 1 else None
+
+
 @login_required
 def refreshers(request):
     """Targeted refresher training by organisation, drilling down to the assignments at a leaf."""
-    _coordinator_only(request)
-    visible = visible_organisations(request.user)
-    organisation = None
-    if request.GET.get("organisation"):
-        organisation = get_visible_organisation_or_404(
-            request.user, request.GET["organisation"], visible
-        )
-    else:
-        tops = list(top_organisations(visible)[:2])
-        if len(tops) == 1:
-            organisation = tops[0]
+    visible, organisation = _refresher_scope(request)
     rows = refresher_rollup(visible, organisation)
     context = {
         "organisation": organisation,
@@ -302,6 +305,25 @@ def refreshers(request):
             request.GET.get("page")
         )
     return render(request, "reports/refreshers.html", context)
+
+
+@login_required
+def refreshers_export(request, file_format):
+    """The 针对性培训 page's table, or at a unit its assignments, as Excel or CSV."""
+    visible, organisation = _refresher_scope(request)
+    response, what = refresher_export(visible, organisation, file_format, request.user)
+    audit.record(
+        request.user,
+        "firesafety.export.download",
+        instance=organisation,
+        organisation=organisation or audit.home_organisation(request.user),
+        data={
+            "what": f"report.{what}",
+            "format": file_format,
+            "scope": organisation.full_name() if organisation else "",
+        },
+    )
+    return response
 
 
 def _refresher_breadcrumbs(visible, organisation):

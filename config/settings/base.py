@@ -456,3 +456,6 @@ HAZARD_DEADLINE_DAYS = {"ordinary": 7, "major": 3}
 # Days before a hazard's deadline that its responsible person is reminded (send_hazard_reminders,
 # run daily); a second reminder goes out on the first day it is overdue.
 HAZARD_REMINDER_DAYS_BEFORE = int(env("HAZARD_REMINDER_DAYS_BEFORE", "2"))
+# Days before an assigned lesson's (针对性培训) due date that its person is reminded
+# (send_assignment_reminders, run daily); a second reminder goes out once it is overdue.
+ASSIGNMENT_REMINDER_DAYS_BEFORE = int(env("ASSIGNMENT_REMINDER_DAYS_BEFORE", "2"))

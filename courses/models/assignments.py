@@ -50,6 +50,11 @@ class LessonAssignment(models.Model):
     )
     created_at = models.DateTimeField(_("assigned"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # When the daily reminders (send_assignment_reminders) went out: each at most once.
+    due_soon_reminded_at = models.DateTimeField(
+        _("reminded before the due date"), null=True, blank=True
+    )
+    overdue_reminded_at = models.DateTimeField(_("reminded when overdue"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assigned lesson")

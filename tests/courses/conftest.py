@@ -37,3 +37,34 @@ def responsible(district):
     user = UserFactory(name="张三明")
     MembershipFactory(user=user, organisation=district["unit"], role=Membership.Role.RESPONSIBLE)
     return user
+
+
+# Targeted refresher training (tests/courses/test_lesson_assignments.py, test_refresher_report.py)
+
+
+@pytest.fixture
+def march(time_machine):
+    time_machine.move_to("2026-03-02 09:00 +0800", tick=False)
+
+
+@pytest.fixture
+def lesson(course):
+    return course.get_lessons().first().specific
+
+
+@pytest.fixture
+def manager(district):
+    user = UserFactory(name="示例管理人")
+    MembershipFactory(user=user, organisation=district["unit"], role=Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def coordinators(district):
+    """The coordinators of the unit's town and of another town."""
+    town_lead = UserFactory(name="示例镇协调员")
+    MembershipFactory(user=town_lead, organisation=district["town"], role="coordinator")
+    other_town = OrganisationFactory(name="练塘镇", kind="town", parent=district["district"])
+    other_lead = UserFactory(name="示例练塘协调员")
+    MembershipFactory(user=other_lead, organisation=other_town, role="coordinator")
+    return town_lead, other_lead

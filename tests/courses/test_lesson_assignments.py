@@ -13,32 +13,15 @@ from courses import services
 from courses.assignments import assign_lessons, assignment_status
 from courses.models import LessonAssignment
 from courses.progress import Status
-from organisations.models import AuditEntry, Membership
+from organisations.models import AuditEntry
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import MembershipFactory
 
 from .test_lean_pages import CACHED_SESSIONS, _warm_get
 
 pytestmark = pytest.mark.django_db
 
 REASON = "本单位3月检查：疏散通道堵塞"
-
-
-@pytest.fixture
-def march(time_machine):
-    time_machine.move_to("2026-03-02 09:00 +0800", tick=False)
-
-
-@pytest.fixture
-def lesson(course):
-    return course.get_lessons().first().specific
-
-
-@pytest.fixture
-def manager(district):
-    user = UserFactory(name="示例管理人")
-    MembershipFactory(user=user, organisation=district["unit"], role=Membership.Role.MANAGER)
-    return user
 
 
 def give(actor, people, lesson, unit, due=date(2026, 3, 20), reason=REASON):
@@ -168,16 +151,6 @@ def test_my_data_lists_the_assignments(client, district, responsible, manager, l
 
 
 # Reports ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def coordinators(district):
-    town_lead = UserFactory(name="示例镇协调员")
-    MembershipFactory(user=town_lead, organisation=district["town"], role="coordinator")
-    other_town = OrganisationFactory(name="练塘镇", kind="town", parent=district["district"])
-    other_lead = UserFactory(name="示例练塘协调员")
-    MembershipFactory(user=other_lead, organisation=other_town, role="coordinator")
-    return town_lead, other_lead
 
 
 def test_the_reports_count_assignments_by_organisation_and_status(

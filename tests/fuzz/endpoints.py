@@ -208,6 +208,7 @@ SOURCES = {
     "alerts:acknowledge": {"pk": "recipient"},
     "reports:export": {"what": "what", "file_format": "file_format"},
     "reports:export_status": {"pk": "export"},
+    "reports:refreshers_export": {"file_format": "file_format"},
     "reports:export_download": {"pk": "export"},
     "volunteers:edit": {"pk": "service_record"},
     "volunteers:photo": {"pk": "service_record"},
