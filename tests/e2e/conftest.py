@@ -45,6 +45,14 @@ def browser():
 
 
 @pytest.fixture
+def demo():
+    """The demo district and its content, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_demo")
+
+
+@pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="zh-CN"

@@ -3,8 +3,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from django.core.management import call_command
-
 from accounts.demo import DEMO_PASSWORD
 from courses.models import CoursePage, LessonPage
 
@@ -12,11 +10,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = (360, 1280)
 NAV_ITEMS = ("首页", "课程", "检查手册", "案例警示", "我的学习", "管理")
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo")
 
 
 def sign_in(page, username):

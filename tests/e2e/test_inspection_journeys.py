@@ -6,19 +6,12 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from django.core.management import call_command
-
 from accounts.demo import DEMO_PASSWORD
 from inspections.models import Hazard, Round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FAILED = "安全出口和疏散通道"  # a patrol point of the demo handbook, 重大 by default
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo")
 
 
 def sign_in(page, username):

@@ -4,16 +4,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from django.core.management import call_command
-
 from accounts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo")
 
 
 def sign_in(page, username):
