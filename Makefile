@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
-# The suite runs in this many processes (pytest-xdist; a file's tests stay together).
+# The suite runs in this many processes (pytest-xdist). Tests go out one by one in pytest-django's
+# order, so each process runs its transactional tests (which empty the database) after the rest.
 TEST_WORKERS ?= 2
 
 .PHONY: run test axe lint contracts format messages demo serve clean restore-check
@@ -62,7 +63,7 @@ test: $(VENV)/.dev lint contracts messages $(AXE)
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "*** chromium not found at $(CHROMIUM): the browser tests (tests/e2e) will be SKIPPED."; \
 		echo "*** Install it with: apt-get install chromium fonts-noto-cjk"; fi
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load
 
 # Dump, restore into a fresh PostgreSQL database, migrate and compare (deploy/restore_check.py):
 # the database of DATABASE_URL when it is PostgreSQL, else a demo database of its own.

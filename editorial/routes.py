@@ -28,6 +28,9 @@ from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION
+
+from config.cache import prefetch_on_request
 
 GENERATION_KEY = "routes:generation"
 SITE_KEY = "routes:site:{}:{}"
@@ -193,8 +196,14 @@ def _purge_now_and_after_commit(sender, **kwargs):
     transaction.on_commit(purge)
 
 
+def _keys_every_request_reads(request):
+    # The generation (this middleware), and Wagtail's site root paths (every page URL built).
+    return [(GENERATION_KEY, None), (SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION)]
+
+
 def connect():
     """Connects the receivers (EditorialConfig.ready)."""
+    prefetch_on_request(_keys_every_request_reads)
     for model in (PageViewRestriction, Site):
         for signal in (post_save, post_delete):
             signal.connect(

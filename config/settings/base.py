@@ -81,7 +81,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every log line of the request and every response carry its id.
+    # The cache remembers its reads for the request and fetches the known keys at once
+    # (config/cache.py); a no-op without Redis.
+    "config.cache.RequestMemoMiddleware",
+    # First after it, so that every log line of the request and every response carry its id.
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # A view's database error answers a 503 (config/faults.py; handler500 covers middleware's).

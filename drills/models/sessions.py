@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.models import Organisation
 
@@ -103,7 +104,7 @@ class Enrolment(models.Model):
         TrainingSession,
         on_delete=models.PROTECT,
         related_name="enrolments",
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("training session", "session"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
