@@ -142,6 +142,26 @@ ACTIONS = [
         _("Hazard reminder"),
         _("Reminded the responsible person of a hazard's deadline"),
     ),
+    (
+        "firesafety.session.schedule",
+        _("Schedule training session"),
+        _("Scheduled a hands-on training session"),
+    ),
+    (
+        "firesafety.session.cancel",
+        _("Cancel training session"),
+        _("Cancelled a hands-on training session"),
+    ),
+    (
+        "firesafety.session.enrol",
+        _("Enrol in training session"),
+        _("Enrolled a person in a hands-on training session"),
+    ),
+    (
+        "firesafety.session.attendance",
+        _("Record session attendance"),
+        _("Recorded a person's attendance at a hands-on training session"),
+    ),
 ]
 
 # Fields through which a record names the person it is about.

@@ -456,3 +456,6 @@ HAZARD_DEADLINE_DAYS = {"ordinary": 7, "major": 3}
 # Days before a hazard's deadline that its responsible person is reminded (send_hazard_reminders,
 # run daily); a second reminder goes out on the first day it is overdue.
 HAZARD_REMINDER_DAYS_BEFORE = int(env("HAZARD_REMINDER_DAYS_BEFORE", "2"))
+
+# Minutes after a hands-on training session's start from which a check-in counts as late (迟到).
+SESSION_LATE_AFTER_MINUTES = int(env("SESSION_LATE_AFTER_MINUTES", "10"))
