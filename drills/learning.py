@@ -32,7 +32,9 @@ def upcoming_for(needs, now=None):
         lesson_id=OuterRef("lesson_id"),
         completed_at__isnull=False,
     )
-    mine = Enrolment.objects.filter(session=OuterRef("pk"), user=needs.user)
+    mine = Enrolment.objects.filter(session=OuterRef("pk"), user=needs.user).exclude(
+        state=Enrolment.State.CANCELLED
+    )
     return (
         TrainingSession.objects.filter(
             lesson_id__in=needs.lesson_ids,
@@ -42,6 +44,8 @@ def upcoming_for(needs, now=None):
             open_to__path__in=_ancestor_or_self_paths(needs.membership_paths),
         )
         .exclude(Exists(done))
+        # Past the deadline a session is shown only to those on it (to cancel their place).
+        .filter(Q(signup_deadline__gte=now) | Q(Exists(mine)))
         .select_related("lesson")
         .annotate(
             my_state=Subquery(mine.values("state")[:1]),

@@ -262,7 +262,12 @@ def mine(request):
         .select_related("session__lesson")
         .order_by("-session__starts_at")[:50]
     )
-    context = {"sessions": list(upcoming_for(needs, now)[:50]), "places": places, "now": now}
+    context = {
+        "sessions": list(upcoming_for(needs, now)[:50]),
+        "places": places,
+        "now": now,
+        "runs_any": run_sessions(request.user).filter(ends_at__gte=now).exists(),
+    }
     return render(request, "drills/session_mine.html", context)
 
 
