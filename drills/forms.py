@@ -45,7 +45,7 @@ class SessionForm(forms.Form):
     OPEN_TO = [("own", _("Members of the organiser")), ("town", _("The organiser's whole town"))]
 
     lesson = LessonChoiceField(label=_("Practical lesson"), queryset=None)
-    organisation = forms.ModelChoiceField(label=_("Organised by"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
     open_to = forms.ChoiceField(
         label=_("Open to"), choices=OPEN_TO, initial="own", widget=forms.RadioSelect
     )
