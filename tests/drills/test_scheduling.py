@@ -258,3 +258,11 @@ def test_the_session_list_reads_a_fixed_number_of_queries(
     client.get("/drills/")
     with django_assert_max_num_queries(8):
         assert len(client.get("/drills/").context["upcoming"]) == 5
+
+
+def test_another_town_s_coordinator_cannot_enrol_or_change_a_session(place, make_session, as_user):
+    session = make_session()
+    client = as_user(place.other_town_lead)
+    assert enrol_post(client, session, place.outsider.username).status_code == 404
+    assert client.post(f"/drills/sessions/{session.pk}/edit/", {}).status_code == 404
+    assert not Enrolment.objects.exists()
