@@ -70,7 +70,17 @@ class AssignedLesson:
 
 ASSIGNMENT_FIELDS = ("id", "user_id", "lesson_id", "organisation_id", "reason", "due_date")
 ASSIGNMENT_FIELDS += ("created_at", "completed_at")
-LESSON_FIELDS = ("id", "title", "url_path", "path", "depth", "live", "slug", "content_type_id")
+LESSON_FIELDS = (
+    "id",
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "slug",
+    "content_type_id",
+    "kind",
+)
 
 
 def shown_assignments(user, now):

@@ -12,9 +12,10 @@ from django.db.models import Q
 
 from editorial.page_cache import page_versions
 
-OUTLINE_KEY = "courses:outline:{}:{}"
+# v2: the lessons carry their kind (我的学习 finds the practical ones still to do).
+OUTLINE_KEY = "courses:outline:v2:{}:{}"
 OUTLINE_SECONDS = 60 * 60
-OUTLINE_FIELDS = ("id", "title", "url_path", "path", "slug", "depth", "live")
+OUTLINE_FIELDS = ("id", "title", "url_path", "path", "slug", "depth", "live", "kind")
 
 
 def course_outline(course):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .catalogue import live_courses
+from .learning_panels import PracticalNeeds, learning_panels
 from .models import Enrolment, LessonProgress
 from .outline import course_outline, course_outlines
 
@@ -284,7 +285,8 @@ def my_learning(user, now=None):
     course_ids = set(by_course) | set(cycles)
     live = live_courses()
     courses = {course.pk: course for course in live if course.pk in course_ids}
-    totals = {pk: len(lessons) for pk, lessons in course_outlines(courses.values()).items()}
+    outlines = course_outlines(courses.values())
+    totals = {pk: len(lessons) for pk, lessons in outlines.items()}
 
     def percent(course_id):
         latest, _completed = cycles.get(course_id, (None, None))
@@ -344,9 +346,13 @@ def my_learning(user, now=None):
         start=0,
     )
     roles = {role for _path, role in memberships}
+    assigned = my_assignments(user, live, now) if any_assigned else []
+    needs = _practical_needs(user, memberships, outlines, cycles, required, assigned)
     return {
         "required": required,
-        "assigned": my_assignments(user, live, now) if any_assigned else [],
+        "assigned": assigned,
+        "practical_needs": needs,
+        "learning_panels": learning_panels(needs, now),
         "in_progress": in_progress,
         "certificates": certificates,
         "credit_hours_this_year": credit_hours,
@@ -359,6 +365,41 @@ def my_learning(user, now=None):
             and roles & set(course.audience_roles)
         ][:RECOMMENDED_COURSES],
     }
+
+
+def _practical_needs(user, memberships, outlines, cycles, required, assigned):
+    """The practical lessons of courses not yet done (required or begun) and of open assignments."""
+    from .models import LessonPage
+
+    required_ids = {item.course.pk for item in required}
+    done = {item.course.pk for item in required if item.status in Status.CURRENT}
+    done |= {
+        course_id
+        for course_id, (latest, _completed) in cycles.items()
+        if latest.completed_at is not None and course_id not in required_ids
+    }
+    practical = LessonPage.Kind.PRACTICAL
+    lesson_ids = {
+        lesson.pk
+        for course_id, lessons in outlines.items()
+        if course_id not in done
+        for lesson in lessons
+        if lesson.kind == practical
+    }
+    lesson_ids |= {
+        item.assignment.lesson_id
+        for item in assigned
+        if item.assignment.completed_at is None and item.lesson.kind == practical
+    }
+    return PracticalNeeds(
+        user=user,
+        lesson_ids=lesson_ids,
+        membership_paths=sorted({path for path, _role in memberships}),
+        # A completed cycle is a past one here (the course is due again): its ticks do not count.
+        enrolment_ids=[
+            latest.pk for latest, _completed in cycles.values() if latest.completed_at is None
+        ],
+    )
 
 
 def training_due(user, now=None):

@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401 - the routes come with the sessions and drills
+from django.urls import path
+
+from . import checkin_views, session_views
 
 app_name = "drills"
 
-urlpatterns = []
+urlpatterns = [
+    path("drills/", session_views.index, name="index"),
+    path("drills/sessions/", session_views.mine, name="mine"),
+    path("drills/sessions/new/", session_views.schedule, name="schedule"),
+    path("drills/sessions/<id:pk>/", session_views.detail, name="session"),
+    path("drills/sessions/<id:pk>/edit/", session_views.edit, name="edit"),
+    path("drills/sessions/<id:pk>/cancel/", session_views.cancel, name="cancel"),
+    path("drills/sessions/<id:pk>/enrol/", session_views.enrol, name="enrol"),
+    path("drills/sessions/<id:pk>/sign-up/", session_views.sign_up, name="sign_up"),
+    path("drills/sessions/<id:pk>/cancel-place/", session_views.cancel_place, name="cancel_place"),
+    path("drills/sessions/<id:pk>/session.ics", session_views.calendar, name="calendar"),
+    path("drills/sessions/<id:pk>/checkin/", checkin_views.qr_page, name="checkin"),
+    path("drills/sessions/<id:pk>/checkin/code/", checkin_views.qr_code, name="checkin_code"),
+    path("drills/sessions/<id:pk>/check-in/<slug:token>/", checkin_views.check_in, name="check_in"),
+    path("drills/sessions/<id:pk>/roster/<id:enrolment_id>/", checkin_views.mark, name="mark"),
+    path("drills/sessions/<id:pk>/roster/accept/", checkin_views.accept, name="accept"),
+    path("drills/sessions/<id:pk>/roster/close/", checkin_views.close_roster, name="close_roster"),
+]

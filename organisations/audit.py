@@ -147,6 +147,26 @@ ACTIONS = [
         _("Refresher reminder"),
         _("Reminded a person of an assigned lesson's due date"),
     ),
+    (
+        "firesafety.session.schedule",
+        _("Schedule training session"),
+        _("Scheduled a hands-on training session"),
+    ),
+    (
+        "firesafety.session.cancel",
+        _("Cancel training session"),
+        _("Cancelled a hands-on training session"),
+    ),
+    (
+        "firesafety.session.enrol",
+        _("Enrol in training session"),
+        _("Enrolled a person in a hands-on training session"),
+    ),
+    (
+        "firesafety.session.attendance",
+        _("Record session attendance"),
+        _("Recorded a person's attendance at a hands-on training session"),
+    ),
 ]
 
 # Fields through which a record names the person it is about.

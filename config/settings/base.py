@@ -462,3 +462,6 @@ HAZARD_REMINDER_DAYS_BEFORE = int(env("HAZARD_REMINDER_DAYS_BEFORE", "2"))
 # Days before an assigned lesson's (针对性培训) due date that its person is reminded
 # (send_assignment_reminders, run daily); a second reminder goes out once it is overdue.
 ASSIGNMENT_REMINDER_DAYS_BEFORE = int(env("ASSIGNMENT_REMINDER_DAYS_BEFORE", "2"))
+
+# Minutes after a hands-on training session's start from which a check-in counts as late (迟到).
+SESSION_LATE_AFTER_MINUTES = int(env("SESSION_LATE_AFTER_MINUTES", "10"))

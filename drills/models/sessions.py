@@ -62,6 +62,9 @@ class TrainingSession(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Set when the instructor closed the roster (or the daily command did, the day after): the
+    # confirmed people not checked in were then recorded as no-shows.
+    roster_closed_at = models.DateTimeField(_("roster closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("training session")
@@ -138,6 +141,8 @@ class Enrolment(models.Model):
         related_name="+",
         verbose_name=_("checked in by"),
     )
+    # The day-before reminder went out (send_session_reminders sends it once).
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")

@@ -302,3 +302,22 @@ def test_a_wrong_demo_attempt_entry_is_reported_with_its_place(content, old, new
     edit(content / "quizzes" / "attempts.yaml", old, new)
     text = refusal()
     assert "content/quizzes/attempts.yaml" in text and f"({place})" in text
+
+
+@pytest.mark.parametrize(
+    "old, new, place, message",
+    [
+        ("{user: operator, attendance: late", "{user: nobody, attendance: late", "roster[1]",
+         "nobody"),
+        ("attendance: no_show}", "attendance: asleep}", "roster[2].attendance", "no_show"),
+        ("  waiting: [volunteer", "  waiting: [town", "instructors[0]", "instructor"),
+        ("open_to: town", "open_to: everyone", "sessions[1].open_to", "town"),
+    ],
+)  # fmt: skip
+def test_a_wrong_training_session_entry_is_reported_with_its_place(
+    content, old, new, place, message
+):
+    edit(content / "drills" / "sessions.yaml", old, new)
+    text = refusal()
+    assert "content/drills/sessions.yaml" in text and place in text
+    assert message in text

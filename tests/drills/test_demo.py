@@ -1,0 +1,35 @@
+"""The demo's sessions: one held with present, late and no-show; one full with a waiting list."""
+
+import pytest
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from drills.models import TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_held_session_and_a_full_one_that_staff_sees_in_my_learning(client):
+    call_command("load_demo")
+    held, upcoming = TrainingSession.objects.order_by("starts_at")
+    town = User.objects.get(username="town")
+    assert held.starts_at < timezone.now() < upcoming.starts_at
+    for session in (held, upcoming):
+        assert session.lesson.get_parent().slug == "extinguisher-and-hydrant"
+        assert list(session.instructors.all()) == [town]
+        assert not session.enrolments.filter(user=town).exists()
+    assert sorted(held.enrolments.values_list("attendance", flat=True)) == [
+        "late",
+        "no_show",
+        "present",
+    ]
+    assert upcoming.enrolments.filter(state="confirmed").count() == upcoming.capacity
+    assert upcoming.enrolments.filter(state="waiting").count() == 2
+    client.force_login(User.objects.get(username="staff"))
+    panels = client.get("/learn/").context["learning_panels"]
+    assert [s.pk for s in panels[0]["sessions"]] == [upcoming.pk]
+    # Loading again changes nothing.
+    call_command("load_demo")
+    assert TrainingSession.objects.count() == 2
