@@ -72,14 +72,20 @@ def skills_by_organisation(visible, parent):
             .annotate(prefix=Substr("enrolment__session__organisation__path", 1, length))
             .values("prefix", "lesson__title", "skill_title")
             .annotate(
-                passed=Count("user", distinct=True, filter=Q(passed=True)),
-                failed=Count("user", distinct=True, filter=Q(passed=False)),
+                # Not named passed/failed: that would shadow the field the filters read.
+                people_passed=Count("user", distinct=True, filter=Q(passed=True)),
+                people_failed=Count("user", distinct=True, filter=Q(passed=False)),
             )
             .order_by()
         )
         for row in counted:
             figures.setdefault(row["prefix"], []).append(
-                SkillFigure(row["lesson__title"], row["skill_title"], row["passed"], row["failed"])
+                SkillFigure(
+                    row["lesson__title"],
+                    row["skill_title"],
+                    row["people_passed"],
+                    row["people_failed"],
+                )
             )
     return [
         SkillRollupRow(

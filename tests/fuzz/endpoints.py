@@ -14,6 +14,8 @@ from accounts.models import User
 from alerts.models import AlertPage, Dispatch, DispatchRecipient
 from courses.models import Certificate, CoursePage, LessonPage
 from courses.models.campaigns import CampaignPage
+from drills.models import Enrolment as SessionEnrolment
+from drills.models import TrainingSession
 from inspections.models import Answer, Hazard, Round, RoundNominee, RoundPoint
 from organisations.models import JoinCode, Membership, Organisation
 from quizzes.models import Attempt, Quiz
@@ -136,6 +138,8 @@ class DemoValues:
             "answer": _ids(Answer.objects.all()) or [1],
             "hazard": _ids(Hazard.objects.all()) or [1],
             "round_nominee": _ids(RoundNominee.objects.all()) or [1],
+            "training_session": _ids(TrainingSession.objects.all()) or [1],
+            "session_enrolment": _ids(SessionEnrolment.objects.all()) or [1],
             "page_view_restriction": _ids(PageViewRestriction.objects.all()) or [1],
             "page": _ids(Page.objects.live().filter(depth__gt=1)),
             "video": _ids(Video.objects.all()) or [1],
@@ -232,6 +236,11 @@ SOURCES = {
     "inspections:hazard_close": {"pk": "hazard"},
     "inspections:answer_photo": {"pk": "answer"},
     "inspections:fix_photo": {"pk": "hazard"},
+    "drills:signoff_roster": {"session_id": "training_session"},
+    "drills:signoff_person": {
+        "session_id": "training_session",
+        "enrolment_id": "session_enrolment",
+    },
     "videos:serve": {"video_id": "video", "filename": "video_file"},
     "videos:captions": {"video_id": "video"},
     "videos:rendition": {
