@@ -98,3 +98,9 @@ def test_a_title_too_long_in_a_content_file_is_refused_with_its_place(content):
     with pytest.raises(ContentFileError) as caught:
         course_files()
     assert "skills[7].value.title" in str(caught.value)
+
+
+def test_the_lesson_page_shows_the_learner_what_will_be_checked(place, as_user):
+    html = as_user(place.learner).get(place.lesson.url).content.decode()
+    assert 'data-testid="lesson-skills"' in html
+    assert "提、拔、握、压" in html and "按顺序完成提、拔、握、压。" in html
