@@ -21,7 +21,7 @@ def signoff_section(user):
         columns=[
             ("signed_at", _("signed off")),
             ("lesson", _("practical lesson")),
-            ("session", _("session")),
+            ("session", _("training session")),
             ("skill", _("skill")),
             ("result", _("result")),
             ("note", _("note")),

@@ -201,12 +201,12 @@ def sign_off(instructor, enrolment, results, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        # The roster row is the lock: two instructors signing the same person queue here.
-        enrolment = (
-            Enrolment.objects.select_for_update()
-            .select_related("user", "session__lesson", "session__organisation")
-            .get(pk=enrolment.pk)
-        )
+        # The roster row is the lock: two instructors signing the same person queue here. It is
+        # taken alone, so the lesson page and the organisation rows are not locked with it.
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        enrolment = Enrolment.objects.select_related(
+            "user", "session__lesson", "session__organisation"
+        ).get(pk=enrolment.pk)
         reason = refusal(instructor, enrolment, now)
         if reason:
             raise SignOffRefused(reason)

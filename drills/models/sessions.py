@@ -103,7 +103,7 @@ class Enrolment(models.Model):
         TrainingSession,
         on_delete=models.PROTECT,
         related_name="enrolments",
-        verbose_name=_("session"),
+        verbose_name=_("training session"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
