@@ -279,3 +279,21 @@ def test_the_service_takes_a_moment_for_the_demo(place):
     assert set(SkillSignOff.objects.values_list("signed_at", flat=True)) == {moment}
     progress = LessonProgress.objects.get(enrolment__user=place.learner, lesson=place.lesson)
     assert progress.completed_at == moment
+
+
+def test_a_skill_removed_from_the_checklist_no_longer_counts_its_verdict_stays(place):
+    ids = skill_ids(place.lesson)
+    sign_off(place.instructor, place.enrolment, {ids[0]: (True, ""), ids[1]: (False, "")})
+    lesson = place.lesson
+    lesson.skills = [raw for raw in lesson.skills.raw_data if raw["id"] != ids[1]]
+    lesson.save()
+    result = sign_off(place.instructor, place.enrolment, {ids[2]: (True, "")})
+    assert result.completed_now and completed(place)
+    assert SkillSignOff.objects.filter(skill_id=ids[1], passed=False).exists()
+
+
+def test_a_cancelled_session_is_refused(place):
+    place.session.cancelled_at = timezone.now()
+    place.session.save()
+    with pytest.raises(SignOffRefused, match="已取消"):
+        sign_off(place.instructor, place.enrolment, {skill_ids(place.lesson)[0]: (True, "")})
