@@ -211,6 +211,7 @@ def test_only_instructors_sign_off_coordinators_in_scope_read_and_others_get_404
     assert 'data-testid="read-only"' in roster and "示例学员" in roster
     page = lead.get(person_url(place.enrolment)).content.decode()
     assert 'data-testid="signoff-form"' not in page and "未达标" in page
+    assert 'data-testid="read-only"' in page
     refused = lead.post(person_url(place.enrolment), verdicts(place.lesson, ["pass"] * 3))
     assert refused.status_code == 403
     assert SkillSignOff.objects.count() == 1
