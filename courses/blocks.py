@@ -156,3 +156,38 @@ class LessonBodyBlock(LessonContentBlock):
     """Everything a lesson may contain: its text, and parts for one audience each."""
 
     section = AudienceSectionBlock()
+
+
+MAX_SKILLS = 20
+SKILL_TITLE_LENGTH = 80
+
+
+class SkillBlock(blocks.StructBlock):
+    """One skill a practical lesson's instructor checks per person: 达标 or 未达标."""
+
+    title = blocks.CharBlock(label=_("Skill"), max_length=SKILL_TITLE_LENGTH)
+    standard = blocks.TextBlock(
+        label=_("What passing (达标) means"),
+        required=False,
+        max_length=300,
+        help_text=_("What the instructor must see, e.g. “拔掉保险销后才压下压把”."),
+    )
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Skill")
+        template = "courses/blocks/skill.html"
+        preview_value = {
+            "title": "检查压力表与保险销",
+            "standard": "指出压力表指针在绿区，确认保险销和铅封完好。",
+        }
+
+
+class SkillsChecklistBlock(blocks.StreamBlock):
+    """A practical lesson's skills checklist; each skill keeps its block id as its identity,
+    so a sign-off recorded against it survives the list being reordered or reworded."""
+
+    skill = SkillBlock()
+
+    class Meta:
+        max_num = MAX_SKILLS

@@ -2,7 +2,8 @@
 
 Each course file holds the course page's fields, its requirements and its lessons (each lesson's
 fields, the body as StreamField JSON, and for a quiz lesson the slug of its quiz in
-content/quizzes/quizzes.yaml). Every file is checked before anything is saved.
+content/quizzes/quizzes.yaml; a practical lesson its skills checklist). Every file is checked
+before anything is saved.
 """
 
 from datetime import datetime, time, timedelta
@@ -63,6 +64,12 @@ def course_files(quiz_slugs=None):
             if lesson.get("quiz") and not is_quiz:
                 raise ContentFileError(
                     path, _("Only a lesson of kind “quiz” names a quiz."), (*place, "quiz")
+                )
+            if lesson.get("skills") and lesson.get("kind") != LessonPage.Kind.PRACTICAL:
+                raise ContentFileError(
+                    path,
+                    _("Only a lesson of kind “practical” has a skills checklist (“skills”)."),
+                    (*place, "skills"),
                 )
             if is_quiz and quiz_slugs is not None and lesson["quiz"] not in quiz_slugs:
                 raise ContentFileError(

@@ -86,11 +86,12 @@ def complete_lesson(user, lesson, now=None):
     return enrolment
 
 
-def record_attendance(recorder, lesson, users, organisation=None):
+def record_attendance(recorder, lesson, users, organisation=None, now=None):
     """Complete a practical lesson for each attendee, all or nothing; never for the recorder.
 
     Attendance is a certificate's evidence, so as with volunteer hours nobody vouches for
-    themself: another coordinator records theirs. Each attendee is one audit entry.
+    themself: another coordinator records theirs. Each attendee is one audit entry. The skills
+    sign-off (drills) calls this too, with the instructor as the recorder.
     """
     if any(user.pk == recorder.pk for user in users):
         raise PermissionDenied(
@@ -98,7 +99,7 @@ def record_attendance(recorder, lesson, users, organisation=None):
         )
     with transaction.atomic():
         for user in users:
-            complete_lesson(user, lesson)
+            complete_lesson(user, lesson, now=now)
         audit.record_many(
             recorder,
             "firesafety.attendance.record",

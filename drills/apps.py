@@ -7,6 +7,8 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Hands-on training and drills")
 
     def ready(self):
-        from . import learning
+        # signals connects the receiver that keeps sign-offs append-only; learning registers
+        # the sessions panel of 我的学习 (courses does not import drills).
+        from . import learning, signals  # noqa: F401
 
         learning.register()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.my_data import SectionData, register_section
 
+from . import signoff_my_data  # noqa: F401 - registers the skills sign-offs section
 from .models import Enrolment
 
 

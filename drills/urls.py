@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, session_views
+from . import checkin_views, session_views, signoff_views
 
 app_name = "drills"
 
@@ -21,4 +21,14 @@ urlpatterns = [
     path("drills/sessions/<id:pk>/roster/<id:enrolment_id>/", checkin_views.mark, name="mark"),
     path("drills/sessions/<id:pk>/roster/accept/", checkin_views.accept, name="accept"),
     path("drills/sessions/<id:pk>/roster/close/", checkin_views.close_roster, name="close_roster"),
+    path(
+        "drills/sessions/<id:session_id>/skills/",
+        signoff_views.roster,
+        name="signoff_roster",
+    ),
+    path(
+        "drills/sessions/<id:session_id>/skills/<id:enrolment_id>/",
+        signoff_views.person,
+        name="signoff_person",
+    ),
 ]

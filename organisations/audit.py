@@ -138,6 +138,11 @@ ACTIONS = [
         _("Assigned a lesson as targeted refresher training"),
     ),
     (
+        "firesafety.skills.sign_off",
+        _("Sign off skills"),
+        _("Signed off a person's skills at a practical training session"),
+    ),
+    (
         "firesafety.hazard.remind",
         _("Hazard reminder"),
         _("Reminded the responsible person of a hazard's deadline"),

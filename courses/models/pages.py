@@ -17,7 +17,7 @@ from editorial.page_cache import page_version
 from editorial.search import SegmentedSearchMixin
 from organisations.models import Membership
 
-from ..blocks import LessonBodyBlock
+from ..blocks import LessonBodyBlock, SkillsChecklistBlock
 
 Role = Membership.Role
 
@@ -201,6 +201,17 @@ class LessonPage(SegmentedSearchMixin, Page):
         verbose_name=_("quiz"),
         help_text=_("For quiz lessons: passing this quiz completes the lesson."),
     )
+    # Only practical lessons have one (clean() refuses it on others): the instructor signs each
+    # skill off per person, and all 达标 completes the lesson.
+    skills = StreamField(
+        SkillsChecklistBlock(),
+        blank=True,
+        verbose_name=_("skills checklist"),
+        help_text=_(
+            "Practical lessons only: the skills the instructor signs off per person as 达标 or "
+            "未达标 (at most 20). All 达标 completes the lesson."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -211,6 +222,7 @@ class LessonPage(SegmentedSearchMixin, Page):
             ),
         ),
         FieldPanel("body"),
+        FieldPanel("skills"),
     ]
     search_fields = Page.search_fields + SegmentedSearchMixin.search_fields
     segmented_search_sources = ("title", "search_description", "body", "video_transcript")
@@ -257,6 +269,16 @@ class LessonPage(SegmentedSearchMixin, Page):
             raise ValidationError({"body": _("A video lesson needs a video block with a video.")})
         if self.kind == self.Kind.QUIZ and not self.quiz_id:
             raise ValidationError({"quiz": _("A quiz lesson needs its quiz.")})
+        if self.skills and self.kind != self.Kind.PRACTICAL:
+            raise ValidationError({"skills": _("Only a practical lesson has a skills checklist.")})
+
+    def skill_checklist(self):
+        """[(block id, title, standard)] of the skills checklist, in the editor's order."""
+        return [
+            (block.id, block.value["title"], block.value["standard"])
+            for block in self.skills
+            if block.block_type == "skill"
+        ]
 
     def serve(self, request, *args, **kwargs):
         course = self.course

@@ -1,5 +1,6 @@
 """Hands-on training sessions (sign-up, check-in, skills sign-off) and the units' drills (演练)."""
 
 from .sessions import Enrolment, TrainingSession
+from .signoffs import SkillSignOff
 
-__all__ = ["Enrolment", "TrainingSession"]
+__all__ = ["Enrolment", "SkillSignOff", "TrainingSession"]

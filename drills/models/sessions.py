@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from organisations.models import Organisation
 
@@ -107,7 +106,7 @@ class Enrolment(models.Model):
         TrainingSession,
         on_delete=models.PROTECT,
         related_name="enrolments",
-        verbose_name=pgettext_lazy("training session", "session"),
+        verbose_name=_("training session"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -251,6 +251,11 @@ SOURCES = {
     "drills:mark": {"pk": "training_session", "enrolment_id": "session_enrolment"},
     "drills:accept": {"pk": "training_session"},
     "drills:close_roster": {"pk": "training_session"},
+    "drills:signoff_roster": {"session_id": "training_session"},
+    "drills:signoff_person": {
+        "session_id": "training_session",
+        "enrolment_id": "session_enrolment",
+    },
     "videos:serve": {"video_id": "video", "filename": "video_file"},
     "videos:captions": {"video_id": "video"},
     "videos:rendition": {
