@@ -1,5 +1,6 @@
 """The demo's hands-on training sessions from content/drills/sessions.yaml: one held last week
-with its roster (present, late, no-show), one next week, full, with a waiting list.
+with its roster (present, late, no-show) and the instructor's skills sign-off (all 达标, one
+未达标), one next week, full, with a waiting list.
 
 An upcoming session's places are taken through the sign-up service, as learners would take
 them; a past one cannot be signed up for, so its roster is written as the instructor's check-in
@@ -23,6 +24,7 @@ from organisations.models import Organisation
 from . import sessions as services
 from .models import Enrolment, TrainingSession
 from .session_access import town_of
+from .signoffs import sign_off
 
 KEYS = {"lesson", "sessions"}
 SESSION_KEYS = {
@@ -87,6 +89,13 @@ def sessions_file():
                 fail(_("Expected present, late or no_show."), (*where, "attendance"))
             if entry["days_from_today"] > 0 and row.get("attendance"):
                 fail(_("An upcoming session has no attendance yet."), (*where, "attendance"))
+            signoff = row.get("signoff")
+            if signoff is not None and (
+                row.get("attendance", "present") == "no_show"
+                or not (signoff == "pass" or _failed_titles(signoff) is not None)
+            ):
+                fail(_("Expected “pass”, or “failed” with skill titles, for someone who came."),
+                     (*where, "signoff"))  # fmt: skip
         for number, name in enumerate(entry.get("waiting", [])):
             person(name, (*place, "waiting", number))
         for number, name in enumerate(entry["instructors"]):
@@ -94,6 +103,32 @@ def sessions_file():
                 fail(_("An instructor is not a learner on their own session."),
                      (*place, "instructors", number))  # fmt: skip
     return data
+
+
+def _failed_titles(signoff):
+    """The skill titles a roster row's sign-off fails ({failed: [...], note: ...}), else None."""
+    if not isinstance(signoff, dict) or set(signoff) - {"failed", "note"}:
+        return None
+    failed = signoff.get("failed")
+    if not isinstance(failed, list) or not all(isinstance(title, str) for title in failed):
+        return None
+    return failed
+
+
+def _sign_off(instructor, enrolment, signoff, lesson, at):
+    """The instructor's verdicts as the file gives them (every skill 达标, or these 未达标)."""
+    failed = set() if signoff == "pass" else set(_failed_titles(signoff))
+    checklist = lesson.skill_checklist()
+    unknown = failed - {title for _id, title, _standard in checklist}
+    if unknown:
+        raise ContentFileError(path(), _("No skill “%(title)s” in the lesson's checklist.")
+                               % {"title": sorted(unknown)[0]}, ("sessions",))  # fmt: skip
+    note = "" if signoff == "pass" else signoff.get("note", "")
+    results = {
+        skill_id: (title not in failed, note if title in failed else "")
+        for skill_id, title, _standard in checklist
+    }
+    sign_off(instructor, enrolment, results, now=at)
 
 
 def _organisation(where):
@@ -168,7 +203,7 @@ def _session(lesson, entry):
             if row.get("checked_in")
             else None
         )
-        Enrolment.objects.create(
+        enrolment = Enrolment.objects.create(
             session=session,
             user=_person(row["user"]),
             state=Enrolment.State.CONFIRMED,
@@ -176,5 +211,8 @@ def _session(lesson, entry):
             attendance=attendance,
             checked_in_at=checked_in,
         )
+        if row.get("signoff") is not None:
+            at = session.ends_at - timedelta(minutes=10 * (len(entry["roster"]) - number))
+            _sign_off(instructors[0], enrolment, row["signoff"], lesson, at)
     session.roster_closed_at = session.ends_at + timedelta(minutes=5)
     session.save(update_fields=["roster_closed_at"])

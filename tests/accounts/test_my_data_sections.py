@@ -114,7 +114,7 @@ def test_the_page_shows_every_section(
     signed_in_client, learner_with_data, django_assert_max_num_queries
 ):
     # As many queries as for a person with no records (tests/accounts/test_my_data.py).
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         page = signed_in_client.get(OVERVIEW).content.decode()
     for text in ("示例课程", "示例测验", "示例社区", "示例提醒：请完成年度轮训", "示例商场"):
         assert text in page

@@ -1,4 +1,5 @@
-"""The demo's sessions: one held with present, late and no-show; one full with a waiting list."""
+"""The demo's sessions: one held with present, late and no-show and the instructor's sign-off
+(all 达标, one 未达标); one full with a waiting list."""
 
 import pytest
 
@@ -6,7 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from drills.models import TrainingSession
+from courses.models import LessonProgress
+from drills.models import SkillSignOff, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,24 @@ def test_the_demo_has_a_held_session_and_a_full_one_that_staff_sees_in_my_learni
         "no_show",
         "present",
     ]
+    # Signed off: the responsible person passed every skill (the lesson is complete), the
+    # late operator missed one, the no-show has nothing.
+    skills = len(held.lesson.skill_checklist())
+    verdicts = {
+        username: sorted(
+            SkillSignOff.objects.filter(
+                enrolment__session=held, user__username=username
+            ).values_list("passed", flat=True)
+        )
+        for username in ("responsible", "operator", "manager")
+    }
+    assert verdicts == {
+        "responsible": [True] * skills,
+        "operator": [False] + [True] * (skills - 1),
+        "manager": [],
+    }
+    done = LessonProgress.objects.filter(lesson=held.lesson, completed_at__isnull=False)
+    assert sorted(done.values_list("enrolment__user__username", flat=True)) == ["responsible"]
     assert upcoming.enrolments.filter(state="confirmed").count() == upcoming.capacity
     assert upcoming.enrolments.filter(state="waiting").count() == 2
     client.force_login(User.objects.get(username="staff"))
@@ -33,3 +53,4 @@ def test_the_demo_has_a_held_session_and_a_full_one_that_staff_sees_in_my_learni
     # Loading again changes nothing.
     call_command("load_demo")
     assert TrainingSession.objects.count() == 2
+    assert SkillSignOff.objects.count() == 2 * skills
