@@ -97,9 +97,7 @@ def test_a_drill_hazard_is_rectified_closed_and_reminded_like_any(place, as_user
     assert hazard.state == Hazard.State.CLOSED
 
 
-def test_the_inspections_overview_counts_a_drill_hazard_but_not_as_a_failed_point(
-    place, as_user
-):
+def test_the_inspections_overview_counts_a_drill_hazard_but_not_as_a_failed_point(place, as_user):
     failed_round(as_user(place.manager), place)
     drill_hazard(place, as_user)
     client = as_user(place.town_lead)
@@ -116,6 +114,7 @@ def test_the_inspections_overview_counts_a_drill_hazard_but_not_as_a_failed_poin
 def test_only_the_units_recorders_make_hazards(place, as_user):
     drill = recorded(as_user(place.manager), place.unit)
     problem = drill.problems.first()
-    assert make_hazard(as_user(place.town_lead), problem, "ordinary", place.staff).status_code == 404
-    assert make_hazard(as_user(place.staff), problem, "ordinary", place.staff).status_code == 404
+    for person in (place.town_lead, place.staff):
+        response = make_hazard(as_user(person), problem, "ordinary", place.staff)
+        assert response.status_code == 404
     assert not Hazard.objects.exists()

@@ -114,9 +114,7 @@ def test_a_participant_from_another_unit_is_refused(place, as_user):
         (lambda: image_upload("x.gif", image_format="GIF"), "extension"),
     ],
 )
-def test_a_photo_that_is_not_an_image_or_too_large_is_a_form_error(
-    place, as_user, upload, message
-):
+def test_a_photo_that_is_not_an_image_or_too_large_is_a_form_error(place, as_user, upload, message):
     data = drill_data()
     data["photos"] = [upload()]
     response = as_user(place.manager).post(reverse("drills:new", args=[place.unit.pk]), data)
