@@ -12,19 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.overview import breadcrumbs, row_organisations, visible_organisation_or_404
-from organisations.models import Organisation, TaggedPlaceType
+from organisations.models import Organisation
 from organisations.scope import coordinator_scope, scope_roots
 from spreadsheets import writing
 
-from .drill_rules import KEY_UNIT_PLACE_TYPE, DrillHistory, drill_due
-from .models import UnitDrill
-from .unit_drills import DRILLING_KINDS, current_drills
+from .drill_status import DRILLING_KINDS, current_drills, unit_status, unit_statuses
 
 OVERDUE_UNITS_SHOWN = 200
 
@@ -48,18 +46,6 @@ class Shown:
     @property
     def parent_path(self):
         return self.organisation.path if self.organisation is not None else ""
-
-
-@dataclass
-class UnitStatus:
-    unit: Organisation
-    is_key: bool
-    history: DrillHistory
-    due: object  # drill_rules.DrillDue
-
-    @property
-    def overdue(self):
-        return self.due.overdue
 
 
 @dataclass
@@ -96,52 +82,6 @@ def shown_for(user, organisation_id=None, today=None):
         return Shown(visible, visible_organisation_or_404(visible, organisation_id), today)
     tops = list(scope_roots(visible).order_by("path")[:2])
     return Shown(visible, tops[0] if len(tops) == 1 else None, today)
-
-
-def unit_statuses(visible, parent_path, today):
-    """Every active unit and school at or below parent_path in the scope, with its drill status
-    by the rule (two queries), in tree order."""
-    key_mark = TaggedPlaceType.objects.filter(
-        content_object=OuterRef("pk"), tag__name=KEY_UNIT_PLACE_TYPE
-    )
-    units = list(
-        visible.filter(path__startswith=parent_path, kind__in=DRILLING_KINDS, is_active=True)
-        .annotate(is_key=Exists(key_mark))
-        .order_by("path")
-    )
-    this_year = date(today.year, 1, 1)
-    last_year = date(today.year - 1, 1, 1)
-    figures = (
-        current_drills()
-        .filter(
-            unit__in=visible.filter(path__startswith=parent_path, kind__in=DRILLING_KINDS).values(
-                "pk"
-            ),
-            held_on__lte=today,
-        )
-        .values("unit_id")
-        .annotate(
-            last=Max("held_on"),
-            last_evacuation=Max("held_on", filter=Q(kind__in=UnitDrill.TIMED_KINDS)),
-            this_year=Count("pk", filter=Q(held_on__gte=this_year)),
-            last_year=Count("pk", filter=Q(held_on__gte=last_year, held_on__lt=this_year)),
-        )
-        .order_by()
-    )
-    by_unit = {row.pop("unit_id"): DrillHistory(**row) for row in figures}
-    statuses = []
-    for unit in units:
-        history = by_unit.get(unit.pk, DrillHistory())
-        due = drill_due(kind=unit.kind, is_key=unit.is_key, history=history, today=today)
-        statuses.append(UnitStatus(unit, unit.is_key, history, due))
-    return statuses
-
-
-def unit_status(unit, today=None):
-    """One unit's status by the rule (for its own page)."""
-    today = today or timezone.localdate()
-    unit_qs = Organisation.objects.filter(pk=unit.pk)
-    return unit_statuses(unit_qs, unit.path, today)[0] if unit.is_active else None
 
 
 def rows(shown):
@@ -269,4 +209,4 @@ def workbook_response(shown, user):
     return writing.xlsx_response(filename, _workbook_sheets(shown, user))
 
 
-__all__ = ["breadcrumbs", "rows", "shown_for", "unit_statuses", "workbook_response"]
+__all__ = ["breadcrumbs", "rows", "shown_for", "unit_status", "unit_statuses", "workbook_response"]

@@ -8,7 +8,7 @@ through organisations.scope.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +20,9 @@ from organisations import audit
 from organisations.models import Membership, Organisation
 from organisations.scope import visible_organisations
 
+from .drill_status import DRILLING_KINDS
 from .models import DrillPhoto, DrillProblem, UnitDrill
 
-DRILLING_KINDS = inspections.INSPECTING_KINDS
 MAX_PROBLEMS = 20
 MAX_PHOTOS = 6
 MAX_REASON_CHARS = 300
@@ -59,11 +59,6 @@ def viewable_units(user):
 
 def visible_drills(user):
     return UnitDrill.objects.filter(unit__in=viewable_units(user).values("pk"))
-
-
-def current_drills():
-    """Drill records no correction has replaced: the ones that count."""
-    return UnitDrill.objects.filter(~Exists(UnitDrill.objects.filter(corrects=OuterRef("pk"))))
 
 
 unit_members = inspections.unit_members
