@@ -14,6 +14,7 @@ from accounts.models import User
 from alerts.models import AlertPage, Dispatch, DispatchRecipient
 from courses.models import Certificate, CoursePage, LessonPage
 from courses.models.campaigns import CampaignPage
+from drills.models import DrillPhoto, DrillProblem, UnitDrill
 from inspections.models import Answer, Hazard, Round, RoundNominee, RoundPoint
 from organisations.models import JoinCode, Membership, Organisation
 from quizzes.models import Attempt, Quiz
@@ -136,6 +137,10 @@ class DemoValues:
             "answer": _ids(Answer.objects.all()) or [1],
             "hazard": _ids(Hazard.objects.all()) or [1],
             "round_nominee": _ids(RoundNominee.objects.all()) or [1],
+            "drill_unit": _ids(Organisation.objects.filter(drills__isnull=False).distinct()) or [1],
+            "drill": _ids(UnitDrill.objects.all()) or [1],
+            "drill_problem": _ids(DrillProblem.objects.all()) or [1],
+            "drill_photo": _ids(DrillPhoto.objects.all()) or [1],
             "page_view_restriction": _ids(PageViewRestriction.objects.all()) or [1],
             "page": _ids(Page.objects.live().filter(depth__gt=1)),
             "video": _ids(Video.objects.all()) or [1],
@@ -232,6 +237,12 @@ SOURCES = {
     "inspections:hazard_close": {"pk": "hazard"},
     "inspections:answer_photo": {"pk": "answer"},
     "inspections:fix_photo": {"pk": "hazard"},
+    "drills:unit": {"unit_id": "drill_unit"},
+    "drills:new": {"unit_id": "drill_unit"},
+    "drills:drill": {"pk": "drill"},
+    "drills:correct": {"pk": "drill"},
+    "drills:problem_hazard": {"pk": "drill_problem"},
+    "drills:drill_photo": {"pk": "drill_photo"},
     "videos:serve": {"video_id": "video", "filename": "video_file"},
     "videos:captions": {"video_id": "video"},
     "videos:rendition": {

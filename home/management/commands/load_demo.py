@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.demo import DEMO_PASSWORD
 from alerts import demo as alerts_demo
 from courses import demo as courses_demo
+from drills import unit_drills_demo
 from editorial.content_files import ContentFileError
 from handbooks import demo as handbooks_demo
 from home import demo as home_demo
@@ -99,6 +100,7 @@ def check_content_files():
     )
     alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
     inspections_demo.rounds_file(handbooks=handbooks, district=district)
+    unit_drills_demo.drills_file()
 
 
 # Each app's loader, in dependency order. Each creates only what is missing.
@@ -111,6 +113,7 @@ LOADERS = [
     alerts_demo.load,
     volunteers_demo.load,
     inspections_demo.load,  # walks a handbook, for a unit of the district
+    unit_drills_demo.load,  # the units' drills, after inspections (a problem becomes a hazard)
 ]
 
 
