@@ -46,7 +46,7 @@ class DrillForm(forms.Form):
         help_text=_("The 灭火和应急疏散预案 drilled, as its cover names it (e.g. 2026版)."),
     )
     participants = forms.ModelMultipleChoiceField(
-        label=_("Members who took part"),
+        label=_("Unit members who took part"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,

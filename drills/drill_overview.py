@@ -130,7 +130,7 @@ DRILL_COLUMNS = (
     gettext_lazy("Unit"),
     gettext_lazy("Date of the drill"),
     gettext_lazy("Kind"),
-    gettext_lazy("Members who took part"),
+    gettext_lazy("Unit members who took part"),
     gettext_lazy("Others taking part"),
     gettext_lazy("Time to evacuate (seconds)"),
     gettext_lazy("Version of the plan"),

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -66,11 +67,16 @@ def unit_page(request, unit_id):
         .prefetch_related("problems")
         .order_by("-held_on", "-pk")
     )
+    may_record = unit_drills.may_record(request.user, unit)
+    back = reverse("drills:units")
+    if not may_record:
+        back = f"{reverse('drills:overview')}?organisation={unit.get_parent().pk}"
     context = {
         "unit": unit,
+        "back_url": back,
         "status": drill_overview.unit_status(unit),
         "page_obj": Paginator(drills, DRILLS_PER_PAGE).get_page(request.GET.get("page")),
-        "may_record": unit_drills.may_record(request.user, unit),
+        "may_record": may_record,
     }
     return render(request, "drills/drill_unit.html", context)
 

@@ -196,9 +196,8 @@ def problem_to_hazard(user, problem, *, severity, responsible):
             user,
             drill.unit,
             source=Hazard.Source.DRILL,
+            # What the drill was is on the hazard page's link back (in the reader's language).
             item=locked.text,
-            finding=_("Found in the %(kind)s drill of %(date)s.")
-            % {"kind": drill.get_kind_display(), "date": drill.held_on.isoformat()},
             severity=severity,
             responsible=responsible,
         )
