@@ -70,7 +70,8 @@ def unit_page(request, unit_id):
     may_record = unit_drills.may_record(request.user, unit)
     back = reverse("drills:units")
     if not may_record:
-        back = f"{reverse('drills:overview')}?organisation={unit.get_parent().pk}"
+        parent = unit.get_parent()
+        back = reverse("drills:overview") + (f"?organisation={parent.pk}" if parent else "")
     context = {
         "unit": unit,
         "back_url": back,

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from drills.models import UnitDrill
 from editorial.content_files import ContentFileError
 from home.management.commands.load_demo import check_content_files
@@ -31,7 +32,7 @@ def test_the_demo_has_the_units_drills_a_drill_hazard_and_an_overdue_unit(client
     hazard = Hazard.objects.get(source="drill")
     assert hazard.drill_problem.drill == recent and hazard.state == "pending"
     assert hazard.deadline == recent.held_on + timedelta(days=7)
-    client.login(username="town", password="fire-safety-demo")
+    client.force_login(User.objects.get(username="town"))
     response = client.get(reverse("drills:overview"))
     overdue = [status.unit.name for status in response.context["overdue_units"]]
     assert "示例朱家角古镇客栈（示例）" in overdue and "示例朱家角商业广场" not in overdue
