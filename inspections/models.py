@@ -245,28 +245,67 @@ class Answer(WrittenOnce):
 
 
 # What a hazard was found as, and how it was fixed: written once, never rewritten.
-HAZARD_FINDING_FIELDS = ("round_id", "point_id", "answer_id", "unit_id", "created_at")
+HAZARD_FINDING_FIELDS = (
+    "source",
+    "round_id",
+    "point_id",
+    "answer_id",
+    "item",
+    "finding",
+    "unit_id",
+    "created_at",
+)
 HAZARD_FIX_FIELDS = ("fix_note", "fix_photo", "rectified_by_id", "rectified_at")
 HAZARD_STATE_ORDER = ("pending", "rectified", "closed")
 
 
 class Hazard(LoadedValues):
-    """A failed check point of a signed round, followed until it is rectified and confirmed."""
+    """A failed check point of a signed round, followed until it is rectified and confirmed.
+
+    A hazard found elsewhere (a problem seen in a unit's drill: source "drill") has no round,
+    point or answer: it says what was found in `item` and `finding`, and the app it came from
+    links back to it (inspections.sources). States, deadlines and reminders are the same.
+    """
+
+    class Source(models.TextChoices):
+        ROUND = "round", _("Self-inspection round")
+        DRILL = "drill", _("Drill (演练)")
 
     class State(models.TextChoices):
         PENDING = "pending", _("To rectify (待整改)")
         RECTIFIED = "rectified", _("Rectified, to confirm (已整改待复核)")
         CLOSED = "closed", _("Closed (已销号)")
 
+    source = models.CharField(
+        _("found in"), max_length=10, choices=Source.choices, default=Source.ROUND
+    )
     round = models.ForeignKey(
-        Round, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("round")
+        Round,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("round"),
     )
     point = models.OneToOneField(
-        RoundPoint, on_delete=models.PROTECT, related_name="hazard", verbose_name=_("check point")
+        RoundPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
+        verbose_name=_("check point"),
     )
     answer = models.ForeignKey(
-        Answer, on_delete=models.PROTECT, related_name="+", verbose_name=_("answer")
+        Answer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answer"),
     )
+    # What was found, for a hazard that has no check point (one from a drill).
+    item = models.CharField(_("what was found"), max_length=200, blank=True)
+    finding = models.TextField(_("details of the finding"), max_length=1000, blank=True)
     # The unit again, so scoping and lists need no join through the round.
     unit = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("unit")
@@ -314,9 +353,34 @@ class Hazard(LoadedValues):
         verbose_name_plural = _("hazards")
         ordering = ["deadline", "pk"]
         indexes = [models.Index(fields=["unit", "state"])]
+        constraints = [
+            # A round's hazard names its round, point and answer; another names what it is.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        source="round",
+                        round__isnull=False,
+                        point__isnull=False,
+                        answer__isnull=False,
+                    )
+                    | (~models.Q(source="round") & ~models.Q(item=""))
+                ),
+                name="hazard_found_in_round_or_named",
+            ),
+        ]
 
     def __str__(self):
-        return self.point.item
+        return self.title
+
+    @property
+    def title(self):
+        """What the hazard is: the check point that failed, or what a drill found."""
+        return self.point.item if self.point_id else self.item
+
+    @property
+    def finding_note(self):
+        """What was seen: the failed answer's note, or the drill problem's details."""
+        return self.answer.note if self.answer_id else self.finding
 
     @property
     def is_overdue(self):

@@ -417,7 +417,7 @@ def most_failed_points(overview, limit=MOST_FAILED):
         FROM (SELECT (SELECT p.item FROM {ROUND_POINT} p WHERE p.id = h.point_id) AS item,
                      h.unit_id AS unit_id
               FROM {HAZARD} h JOIN {ORGANISATION} o ON o.id = h.unit_id
-              WHERE h.created_at >= %s AND {in_scope}) f
+              WHERE h.point_id IS NOT NULL AND h.created_at >= %s AND {in_scope}) f
         GROUP BY f.item ORDER BY failures DESC, f.item LIMIT %s"""
     params = [_moment_param(overview.moments.failures_since), *scope_params, int(limit)]
     with connection.cursor() as cursor:

@@ -36,7 +36,7 @@ def hazards_to_remind(today):
 
 def _message(hazard, kind):
     values = {
-        "item": hazard.point.item,
+        "item": hazard.title,
         "unit": hazard.unit.name,
         "deadline": hazard.deadline.isoformat(),
     }

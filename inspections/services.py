@@ -339,7 +339,7 @@ def _tell_town_of_major(hazards):
         Notice(
             user=person,
             title=_("Major hazard at %(unit)s: %(item)s")
-            % {"unit": unit.name, "item": hazard.point.item},
+            % {"unit": unit.name, "item": hazard.title},
             body=_("Found by the unit's own inspection; to be rectified by %(deadline)s.")
             % {"deadline": hazard.deadline.isoformat()},
             link=reverse("inspections:hazard", args=[hazard.pk]),
@@ -348,6 +348,56 @@ def _tell_town_of_major(hazards):
         for person in people
     ]
     Notice.objects.bulk_create(notices)
+
+
+def record_hazard(user, unit, *, source, item, finding="", severity, responsible, at=None):
+    """A hazard found outside a round (a drill's problem): the same states, deadline by
+    severity, history and major-hazard notice as a round's. The caller decides who may do it
+    (drills.unit_drills checks its recorders) and links back to the hazard.
+    """
+    if source == Hazard.Source.ROUND:
+        raise ValidationError("A round's hazards come from signing the round.")
+    item = (item or "").strip()
+    if not item:
+        raise ValidationError({"item": _("Say what was found.")})
+    if severity not in dict(Hazard._meta.get_field("severity").choices):
+        raise ValidationError({"severity": _("Choose a severity.")})
+    if not unit_members(unit).filter(pk=responsible.pk).exists():
+        raise ValidationError(
+            {"responsible": _("The responsible person must be a current member of the unit.")}
+        )
+    now = at or timezone.now()
+    with transaction.atomic():
+        hazard = Hazard.objects.create(
+            source=source,
+            item=item[:200],
+            finding=(finding or "").strip(),
+            unit=unit,
+            severity=severity,
+            responsible=responsible,
+            deadline=default_deadline(severity, timezone.localdate(now)),
+            created_at=now,
+        )
+        _entry(
+            hazard,
+            HazardEntry.Kind.FOUND,
+            user,
+            now,
+            severity=severity,
+            responsible=responsible.name,
+            deadline=hazard.deadline.isoformat(),
+        ).save()
+        audit.record(
+            user,
+            "firesafety.hazard.record",
+            instance=hazard,
+            organisation=unit,
+            person=responsible,
+            data={"source": source, "item": hazard.item},
+        )
+        if hazard.is_major:
+            _tell_town_of_major([hazard])
+    return hazard
 
 
 # Hazards ---------------------------------------------------------------------------------------

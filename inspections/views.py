@@ -16,7 +16,7 @@ from config.photos import photo_response
 from idempotency.submits import submit_once
 from organisations import audit
 
-from . import refresher, services
+from . import refresher, services, sources
 from .forms import (
     AnswerForm,
     CorrectionForm,
@@ -315,6 +315,7 @@ def _hazard_page(request, hazard, change_form=None, rectify_form=None, status=20
     context = {
         "hazard": hazard,
         "entries": hazard.entries.all(),
+        "found_in": None if hazard.round_id else sources.found_in(hazard),
         "change_form": change_form if leader and open_ else None,
         "rectify_form": rectify_form if may_rectify else None,
         "may_confirm": leader

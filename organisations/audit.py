@@ -172,6 +172,17 @@ ACTIONS = [
         _("Record session attendance"),
         _("Recorded a person's attendance at a hands-on training session"),
     ),
+    (
+        "firesafety.hazard.record",
+        _("Record hazard from a drill"),
+        _("Made a problem found in a drill into a hazard to rectify"),
+    ),
+    ("firesafety.drill.record", _("Record drill"), _("Recorded a unit's drill (演练)")),
+    (
+        "firesafety.drill.correct",
+        _("Correct drill record"),
+        _("Filed a correction of a unit's drill record"),
+    ),
 ]
 
 # Fields through which a record names the person it is about.

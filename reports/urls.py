@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import drill_views, views
 
 app_name = "reports"
 
@@ -13,6 +13,8 @@ urlpatterns = [
         views.refreshers_export,
         name="refreshers_export",
     ),
+    path("reports/drills/", drill_views.drills, name="drills"),
+    path("reports/drills/export.xlsx", drill_views.drills_export, name="drills_export"),
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/export/<str:what>.<str:file_format>", views.export, name="export"),
     path("reports/exports/<uuid:pk>/", views.export_status, name="export_status"),

@@ -2,5 +2,13 @@
 
 from .sessions import Enrolment, TrainingSession
 from .signoffs import SkillSignOff
+from .unit_drills import DrillPhoto, DrillProblem, UnitDrill
 
-__all__ = ["Enrolment", "SkillSignOff", "TrainingSession"]
+__all__ = [
+    "DrillPhoto",
+    "DrillProblem",
+    "Enrolment",
+    "SkillSignOff",
+    "TrainingSession",
+    "UnitDrill",
+]

@@ -14,8 +14,8 @@ from accounts.models import User
 from alerts.models import AlertPage, Dispatch, DispatchRecipient
 from courses.models import Certificate, CoursePage, LessonPage
 from courses.models.campaigns import CampaignPage
+from drills.models import DrillPhoto, DrillProblem, TrainingSession, UnitDrill
 from drills.models import Enrolment as SessionEnrolment
-from drills.models import TrainingSession
 from inspections.models import Answer, Hazard, Round, RoundNominee, RoundPoint
 from organisations.models import JoinCode, Membership, Organisation
 from quizzes.models import Attempt, Quiz
@@ -141,6 +141,10 @@ class DemoValues:
             "training_session": _ids(TrainingSession.objects.all()) or [1],
             "session_enrolment": _ids(SessionEnrolment.objects.all()) or [1],
             "checkin_token": ["0" * 20, "not-a-token", "f" * 64],
+            "drill_unit": _ids(Organisation.objects.filter(drills__isnull=False).distinct()) or [1],
+            "drill": _ids(UnitDrill.objects.all()) or [1],
+            "drill_problem": _ids(DrillProblem.objects.all()) or [1],
+            "drill_photo": _ids(DrillPhoto.objects.all()) or [1],
             "page_view_restriction": _ids(PageViewRestriction.objects.all()) or [1],
             "page": _ids(Page.objects.live().filter(depth__gt=1)),
             "video": _ids(Video.objects.all()) or [1],
@@ -256,6 +260,12 @@ SOURCES = {
         "session_id": "training_session",
         "enrolment_id": "session_enrolment",
     },
+    "drills:unit": {"unit_id": "drill_unit"},
+    "drills:new": {"unit_id": "drill_unit"},
+    "drills:drill": {"pk": "drill"},
+    "drills:correct": {"pk": "drill"},
+    "drills:problem_hazard": {"pk": "drill_problem"},
+    "drills:drill_photo": {"pk": "drill_photo"},
     "videos:serve": {"video_id": "video", "filename": "video_file"},
     "videos:captions": {"video_id": "video"},
     "videos:rendition": {

@@ -13,6 +13,7 @@ from accounts.demo import DEMO_PASSWORD
 from alerts import demo as alerts_demo
 from courses import demo as courses_demo
 from drills import demo as drills_demo
+from drills import unit_drills_demo
 from editorial.content_files import ContentFileError
 from handbooks import demo as handbooks_demo
 from home import demo as home_demo
@@ -101,6 +102,7 @@ def check_content_files():
     alerts_demo.alert_files(handbook_slugs={data["slug"] for _path, data in handbooks})
     inspections_demo.rounds_file(handbooks=handbooks, district=district)
     drills_demo.sessions_file()
+    unit_drills_demo.drills_file()
 
 
 # Each app's loader, in dependency order. Each creates only what is missing.
@@ -114,6 +116,7 @@ LOADERS = [
     volunteers_demo.load,
     inspections_demo.load,  # walks a handbook, for a unit of the district
     drills_demo.load,  # sessions of a practical lesson, rosters of the district's accounts
+    unit_drills_demo.load,  # the units' drills, after inspections (a problem becomes a hazard)
 ]
 
 
