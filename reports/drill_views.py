@@ -62,8 +62,7 @@ def drills(request):
         "ancestors": _breadcrumbs(visible, organisation),
         "months": months,
         "chart": bar_chart(months, width=360, height=180, pad=16),
-        # issue 16 point 3: the per-skill sign-off figures, from the sign-off helper's function.
-        "skill_signoffs": figures.skill_signoffs(visible, organisation),
+        "skill_signoffs": figures.skill_signoffs(visible, organisation)["skills"],
     }
     return render(request, "reports/drills.html", context)
 
@@ -100,5 +99,9 @@ def drills_export(request):
         [
             (_("Training and drills"), itertools.chain(header, table)),
             (_("Sessions by month"), months),
+            (
+                _("Skills sign-off"),
+                figures.skill_signoff_lines(figures.skill_signoffs(visible, organisation)),
+            ),
         ],
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.progress import add_months
 from drills.drill_status import unit_statuses
 from drills.models import Enrolment, TrainingSession
+from drills.signoff_rollup import SkillFigure, skills_by_organisation
 
 from .rollup import top_organisations
 
@@ -132,10 +133,32 @@ def sessions_by_month(visible, parent, now=None, months=CHART_MONTHS):
 
 
 def skill_signoffs(visible, parent):
-    """TODO (issue 16 point 3, the skills sign-off helper): per organisation of the rows, people
-    signed off per skill. None until that function exists; the page and the export leave a
-    marked place for it."""
-    return None
+    """Per lesson and skill, the people whose latest verdict is 达标 / 未达标 below `parent`
+    (every row organisation together), and the rows by organisation for the export."""
+    rows = skills_by_organisation(visible, parent)
+    totals = {}
+    for row in rows:
+        for figure in row.skills:
+            total = totals.setdefault(
+                (figure.lesson, figure.skill), SkillFigure(figure.lesson, figure.skill)
+            )
+            total.passed += figure.passed
+            total.failed += figure.failed
+    return {"skills": [totals[key] for key in sorted(totals)], "rows": rows}
+
+
+def skill_signoff_lines(signoffs):
+    """The export's sheet of sign-offs: one line per organisation and skill."""
+    yield [
+        _("Organisation"),
+        _("Practical lesson"),
+        _("Skill"),
+        _("Passed (达标)"),
+        _("Not passed (未达标)"),
+    ]
+    for row in signoffs["rows"]:
+        for figure in row.skills:
+            yield [row.organisation.name, figure.lesson, figure.skill, figure.passed, figure.failed]
 
 
 COLUMNS = (

@@ -1,7 +1,10 @@
 """The demo's sessions: one held with present, late and no-show and the instructor's sign-off
 (all 达标, one 未达标); one full with a waiting list."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -50,6 +53,18 @@ def test_the_demo_has_a_held_session_and_a_full_one_that_staff_sees_in_my_learni
     client.force_login(User.objects.get(username="staff"))
     panels = client.get("/learn/").context["learning_panels"]
     assert [s.pk for s in panels[0]["sessions"]] == [upcoming.pk]
+    # The reports count each skill's verdicts; the export has them on a sheet of their own.
+    client.force_login(town)
+    figures = {
+        figure.skill: (figure.passed, figure.failed)
+        for figure in client.get("/reports/drills/").context["skill_signoffs"]
+    }
+    assert len(figures) == skills and figures["站在上风方向"] == (1, 1)
+    assert figures["提、拔、握、压"] == (2, 0)
+    workbook = load_workbook(io.BytesIO(client.get("/reports/drills/export.xlsx").content))
+    lines = list(workbook.worksheets[-1].iter_rows(values_only=True))
+    assert lines[0] == ("组织", "实操课时", "技能", "达标", "未达标")
+    assert ("站在上风方向", 1, 1) in [line[2:] for line in lines[1:]]
     # Loading again changes nothing.
     call_command("load_demo")
     assert TrainingSession.objects.count() == 2
