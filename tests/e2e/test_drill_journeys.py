@@ -1,25 +1,20 @@
-"""A hands-on training session on a 360 px phone: sign up from 我的学习, check in by the QR code."""
+"""A hands-on training session on a 360 px phone: sign up from 我的学习, check in by the QR code,
+the instructor signs off every skill, and the learner's practical lesson is complete."""
 
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
-from courses.models import LessonPage
+from courses.models import LessonPage, LessonProgress
 from drills.models import Enrolment, TrainingSession
 from organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo")
 
 
 def sign_in(page, username):
@@ -57,8 +52,8 @@ def todays_session():
     return session
 
 
-def test_a_learner_signs_up_from_my_learning_and_checks_in_by_the_instructor_s_qr_code(
-    page, demo, screenshot, axe_violations
+def test_a_learner_signs_up_checks_in_by_the_qr_code_and_is_signed_off_on_every_skill(
+    page, demo, screenshot, axe_violations, time_machine
 ):
     session = todays_session()
     found = []
@@ -103,4 +98,27 @@ def test_a_learner_signs_up_from_my_learning_and_checks_in_by_the_instructor_s_q
     found += axe_violations(page)
     fits_the_phone(page)
     screenshot("drill-roster-360")
+
+    # The session is under way: the instructor signs off every skill on the phone.
+    time_machine.move_to(session.starts_at + timedelta(minutes=20))
+    page.goto(f"/drills/sessions/{session.pk}/skills/")
+    page.get_by_role("link", name="示例赵店员").click()
+    for _skill_id, title, _standard in session.lesson.skill_checklist():
+        card = page.locator("article", has=page.get_by_role("heading", name=title))
+        card.get_by_label("达标", exact=True).check()
+    found += axe_violations(page)
+    fits_the_phone(page)
+    screenshot("drill-signoff-360")
+    page.get_by_role("button", name="保存考核结果").click()
+    expect(page.get_by_text("示例赵店员 全部技能达标，本课已完成。")).to_be_visible()
+    done = LessonProgress.objects.filter(
+        enrolment__user__username="staff", lesson=session.lesson, completed_at__isnull=False
+    )
+    assert done.exists()
+
+    # The learner's 我的学习 no longer offers sessions of a lesson they have completed.
+    sign_in(page, "staff")
+    page.goto("/learn/")
+    expect(page.get_by_test_id("training-sessions")).to_have_count(0)
+    fits_the_phone(page)
     assert found == [], "\n".join(found)

@@ -50,7 +50,7 @@ def test_the_town_reads_the_overview_down_to_the_unit_and_exports_it(
     expect(page.get_by_role("heading", level=1)).to_have_text(UNIT)
     hazards = page.locator("#open-hazards + ul")
     for hazard in open_.select_related("point"):
-        expect(hazards).to_contain_text(hazard.point.item)
+        expect(hazards).to_contain_text(hazard.title)
     expect(page.locator(".status-badge--overdue").first).to_be_visible()
     fits_the_phone(page)
     found += axe_violations(page)
