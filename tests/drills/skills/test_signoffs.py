@@ -10,14 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Notice
-from courses.models import Certificate, LessonProgress
+from courses.models import Certificate, LessonProgress, TrainingRequirement
 from drills.models import SkillSignOff
 from drills.signoffs import SignOffRefused, sign_off
 from inspections.append_only import RecordRefused
-from organisations.models import AuditEntry
+from organisations.models import AuditEntry, Membership
 from tests.drills.skills.conftest import session_of, skill_ids
 from tests.factories import EnrolmentFactory
 from tests.idempotency.forms import flashed, form_key
+
+Role = Membership.Role
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +300,23 @@ def test_a_cancelled_session_is_refused(place):
     place.session.save()
     with pytest.raises(SignOffRefused, match="已取消"):
         sign_off(place.instructor, place.enrolment, {skill_ids(place.lesson)[0]: (True, "")})
+
+
+def test_the_completion_reaches_the_requirements_report(place, as_user):
+    """Signed off on every skill, the learner counts as completed where a requirement asks it."""
+    requirement = TrainingRequirement.objects.create(
+        course=place.course,
+        organisation=place.town,
+        roles=[Role.STAFF],
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    query = {"requirement": requirement.pk, "organisation": place.town.pk}
+
+    def unit_row():
+        rows = as_user(place.town_lead).get("/reports/", query).context["rows"]
+        [row] = [row for row in rows if row.organisation == place.unit]
+        return row.required, row.completed
+
+    assert unit_row() == (2, 0)  # the learner and another member of the unit
+    sign_off(place.instructor, place.enrolment, dict.fromkeys(skill_ids(place.lesson), (True, "")))
+    assert unit_row() == (2, 1)
