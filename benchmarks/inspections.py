@@ -232,7 +232,7 @@ def build(organisations=20_000, days=365, seed=119, report=print):
         cursor.execute(
             f"""INSERT INTO {t["hazard"]} (round_id, point_id, answer_id, unit_id, severity,
                 responsible_id, deadline, state, created_at, fix_note, fix_photo,
-                rectified_by_id, rectified_at, closed_by_id, closed_at)
+                rectified_by_id, rectified_at, closed_by_id, closed_at, source, item, finding)
             SELECT r.id, p.id, a.id, r.unit_id, p.default_severity, %s,
                    (r.signed_at AT TIME ZONE %s)::date
                      + CASE WHEN p.default_severity = 'major' THEN 3 ELSE 7 END,
@@ -249,7 +249,8 @@ def build(organisations=20_000, days=365, seed=119, report=print):
                         WHEN a.id %% 3 = 0 THEN r.signed_at + interval '1 day' END,
                    CASE WHEN r.signed_at < now() - interval '30 days' THEN %s END,
                    CASE WHEN r.signed_at < now() - interval '30 days'
-                        THEN r.signed_at + (a.id %% 10 + 1) * interval '1 day' END
+                        THEN r.signed_at + (a.id %% 10 + 1) * interval '1 day' END,
+                   'round', '', ''
             FROM {t["answer"]} a
             JOIN {t["point"]} p ON p.id = a.point_id
             JOIN {t["round"]} r ON r.id = p.round_id
