@@ -9,7 +9,9 @@ from django.utils import timezone
 from accounts.models import Notice
 from drills.models import Enrolment, TrainingSession
 from idempotency.submits import new_key
-from organisations.models import AuditEntry
+from organisations.models import AuditEntry, Membership
+from tests.factories import UserFactory
+from tests.organisations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +268,23 @@ def test_another_town_s_coordinator_cannot_enrol_or_change_a_session(place, make
     assert enrol_post(client, session, place.outsider.username).status_code == 404
     assert client.post(f"/drills/sessions/{session.pk}/edit/", {}).status_code == 404
     assert not Enrolment.objects.exists()
+
+
+def test_a_past_member_of_the_unit_cannot_be_enrolled_nor_sign_up(place, make_session, as_user):
+    """A membership that ended grants nothing: the person is no longer on the unit's roster."""
+    session = make_session()
+    former = UserFactory(name="示例离职员工")
+    MembershipFactory(
+        user=former,
+        organisation=place.unit,
+        role=Membership.Role.STAFF,
+        ended_at=timezone.now() - timedelta(days=1),
+    )
+    response = enrol_post(as_user(place.unit_lead), session, former.username)
+    assert response.status_code == 400
+    assert response.context["enrol_form"].errors["person"]
+    sign_up = as_user(former).post(
+        f"/drills/sessions/{session.pk}/sign-up/", {"idempotency_key": new_key()}
+    )
+    assert sign_up.status_code == 404
+    assert not Enrolment.objects.filter(user=former).exists()
